@@ -1,0 +1,12 @@
+export { requestRows } from './rows.js';
+export type { ConformanceRow, Observation, RowRequest } from './rows.js';
+export { attackRows } from './attack-rows.js';
+export { configErrorRows } from './config-error-rows.js';
+export type { ConfigErrorRow } from './config-error-rows.js';
+export { ROUTE_BODY, observe, pickCorsHeaders, sendRow } from './observe.js';
+
+import { attackRows } from './attack-rows.js';
+import { requestRows } from './rows.js';
+
+/** Every request row: the SPEC's table and the hostile and look-alike rows. */
+export const allRows = [...requestRows, ...attackRows];

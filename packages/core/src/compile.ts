@@ -1,0 +1,269 @@
+import { CorsConfigError, describeValue, type CorsConfigIssue } from './config-error.js';
+import {
+  ALLOW_CREDENTIALS,
+  ALLOW_ORIGIN,
+  EXPOSE_HEADERS,
+  MAX_AGE,
+  ORIGIN,
+  REQUEST_HEADERS,
+  REQUEST_METHOD,
+  REQUEST_PRIVATE_NETWORK,
+  isToken,
+} from './headers.js';
+import {
+  DEFAULT_METHODS,
+  DEFAULT_OPTIONS_SUCCESS_STATUS,
+  OPTION_NAMES,
+  type CorsOptions,
+} from './options.js';
+import { compileOrigins, type OriginMatcher } from './origin/matcher.js';
+
+/** How a preflight's requested headers are answered. */
+export type AllowedHeadersRule =
+  | { readonly kind: 'reflect' }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'list'; readonly names: ReadonlySet<string>; readonly value: string };
+
+/** How a preflight's requested method is answered. */
+export type AllowedMethodsRule =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'list'; readonly names: ReadonlySet<string>; readonly value: string };
+
+/** Everything `createCorsPolicy` works out once, so a request only looks things up. */
+export interface CompiledPolicy<Request> {
+  readonly origins: OriginMatcher<Request>;
+  readonly credentials: boolean;
+  /** Whether the answer depends on the request's origin (every policy but `'*'`). */
+  readonly variesByOrigin: boolean;
+  /** Headers of every granted actual request, `Access-Control-Allow-Origin` aside. */
+  readonly actualHeaders: Readonly<Record<string, string>>;
+  /** Headers of every granted preflight that do not depend on the request. */
+  readonly preflightHeaders: Readonly<Record<string, string>>;
+  readonly methods: AllowedMethodsRule;
+  readonly allowedHeaders: AllowedHeadersRule;
+  readonly privateNetwork: boolean;
+  readonly preflightContinue: boolean;
+  readonly optionsSuccessStatus: number;
+  readonly actualVary: readonly string[];
+  readonly preflightVary: readonly string[];
+  readonly onDecision: CorsOptions<Request>['onDecision'];
+  readonly debug: ((line: string) => void) | undefined;
+}
+
+// Fetch: these methods are normalized to uppercase by the browser before they are sent, so a
+// configured lowercase spelling of them can only mean the uppercase one.
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+// Names users bring from other CORS libraries.
+const OPTION_ALIASES: Readonly<Record<string, keyof CorsOptions>> = {
+  allowHeaders: 'allowedHeaders',
+  allowMethods: 'methods',
+  allowOrigin: 'origin',
+  allowOrigins: 'origin',
+  origins: 'origin',
+  exposeHeaders: 'exposedHeaders',
+  maxage: 'maxAge',
+  allowPrivateNetwork: 'privateNetwork',
+  allowCredentials: 'credentials',
+};
+
+/**
+ * Validates and compiles options. Collects every problem and throws one `CorsConfigError`
+ * listing them all.
+ */
+export function compileOptions<Request>(options: CorsOptions<Request> | undefined): CompiledPolicy<Request> {
+  const issues: CorsConfigIssue[] = [];
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new CorsConfigError([
+      { option: 'options', value: options, message: `${describeValue(options)} is not an options object` },
+    ]);
+  }
+  const input: CorsOptions<Request> = options ?? {};
+  checkOptionNames(input, issues);
+
+  const origins = compileOrigins(input.origin ?? '*', issues);
+  const credentials = checkBoolean(input, 'credentials', issues);
+  const privateNetwork = checkBoolean(input, 'privateNetwork', issues);
+  const preflightContinue = checkBoolean(input, 'preflightContinue', issues);
+
+  if (credentials && origins.matchesEverything) {
+    issues.push({
+      option: 'origin',
+      value: input.origin ?? '*',
+      message: `${describeValue(input.origin ?? '*')} allows every origin, which browsers refuse together with credentials: true`,
+      hint: "list the origins instead, e.g. origin: ['https://app.example.com']",
+    });
+  }
+
+  const methods = compileMethods(input.methods, issues);
+  const allowedHeaders = compileAllowedHeaders(input.allowedHeaders, issues);
+  const exposedHeaders = compileHeaderNames('exposedHeaders', input.exposedHeaders, issues);
+  if (exposedHeaders === '*' && credentials) {
+    issues.push({
+      option: 'exposedHeaders',
+      value: '*',
+      message: "'*' is read as a literal header name when credentials: true",
+      hint: 'list the headers to expose, e.g. exposedHeaders: [\'x-request-id\']',
+    });
+  }
+  const maxAge = input.maxAge;
+  if (maxAge !== undefined && !(typeof maxAge === 'number' && Number.isInteger(maxAge) && maxAge >= 0)) {
+    issues.push({
+      option: 'maxAge',
+      value: maxAge,
+      message: `${describeValue(maxAge)} is not a non-negative whole number of seconds`,
+      hint: 'e.g. maxAge: 600',
+    });
+  }
+  const status = input.optionsSuccessStatus ?? DEFAULT_OPTIONS_SUCCESS_STATUS;
+  if (!(typeof status === 'number' && Number.isInteger(status) && status >= 200 && status <= 299)) {
+    issues.push({
+      option: 'optionsSuccessStatus',
+      value: status,
+      message: `${describeValue(status)} is not a 2xx status; browsers fail a preflight with any other`,
+      hint: 'use 204 (or 200 for very old clients)',
+    });
+  }
+  if (input.onDecision !== undefined && typeof input.onDecision !== 'function') {
+    issues.push({ option: 'onDecision', value: input.onDecision, message: `${describeValue(input.onDecision)} is not a function` });
+  }
+  const debug = input.debug;
+  if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
+    issues.push({ option: 'debug', value: debug, message: `${describeValue(debug)} is not a boolean or a function` });
+  }
+  if (issues.length > 0) throw new CorsConfigError(issues);
+
+  const variesByOrigin = !origins.allowsAnyOrigin;
+  const actualHeaders: Record<string, string> = {};
+  const preflightHeaders: Record<string, string> = {};
+  if (origins.allowsAnyOrigin) {
+    actualHeaders[ALLOW_ORIGIN] = '*';
+    preflightHeaders[ALLOW_ORIGIN] = '*';
+  }
+  if (credentials) {
+    actualHeaders[ALLOW_CREDENTIALS] = 'true';
+    preflightHeaders[ALLOW_CREDENTIALS] = 'true';
+  }
+  if (exposedHeaders !== undefined && (exposedHeaders === '*' || exposedHeaders.length > 0)) {
+    actualHeaders[EXPOSE_HEADERS] = exposedHeaders === '*' ? '*' : exposedHeaders.join(',');
+  }
+  if (maxAge !== undefined) preflightHeaders[MAX_AGE] = String(maxAge);
+
+  const preflightVary = [REQUEST_METHOD, REQUEST_HEADERS];
+  if (privateNetwork) preflightVary.push(REQUEST_PRIVATE_NETWORK);
+  if (variesByOrigin) preflightVary.unshift(ORIGIN);
+
+  return {
+    origins,
+    credentials,
+    variesByOrigin,
+    actualHeaders,
+    preflightHeaders,
+    // Fetch: with credentials, `*` is a literal name, so "any" must reflect the request.
+    methods: methods === '*' ? { kind: 'any' } : { kind: 'list', names: new Set(methods), value: methods.join(',') },
+    allowedHeaders,
+    privateNetwork,
+    preflightContinue,
+    optionsSuccessStatus: status,
+    actualVary: variesByOrigin ? [ORIGIN] : [],
+    preflightVary,
+    onDecision: input.onDecision,
+    debug: debug === true ? (line) => console.warn(line) : typeof debug === 'function' ? debug : undefined,
+  };
+}
+
+function checkOptionNames(input: object, issues: CorsConfigIssue[]): void {
+  for (const key of Object.keys(input)) {
+    if ((OPTION_NAMES as readonly string[]).includes(key)) continue;
+    const alias = OPTION_ALIASES[key] ?? OPTION_NAMES.find((name) => name.toLowerCase() === key.toLowerCase());
+    issues.push({
+      option: key,
+      value: (input as Record<string, unknown>)[key],
+      message: `${JSON.stringify(key)} is not a CORS option`,
+      hint: alias ? `did you mean ${alias}?` : `the options are ${OPTION_NAMES.join(', ')}`,
+    });
+  }
+}
+
+function checkBoolean<Request>(
+  input: CorsOptions<Request>,
+  option: 'credentials' | 'privateNetwork' | 'preflightContinue',
+  issues: CorsConfigIssue[],
+): boolean {
+  const value: unknown = input[option];
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  issues.push({ option, value, message: `${describeValue(value)} is not true or false` });
+  return false;
+}
+
+function compileMethods(value: unknown, issues: CorsConfigIssue[]): readonly string[] | '*' {
+  if (value === undefined) return DEFAULT_METHODS;
+  const names = compileList('methods', value, issues, 'e.g. methods: [\'GET\', \'POST\']');
+  if (names === '*' || names === undefined) return names ?? DEFAULT_METHODS;
+  const methods: string[] = [];
+  for (const name of names) {
+    const upper = name.toUpperCase();
+    const method = NORMALIZED_METHODS.has(upper) ? upper : name;
+    if (!methods.includes(method)) methods.push(method);
+  }
+  return methods;
+}
+
+function compileAllowedHeaders(value: unknown, issues: CorsConfigIssue[]): AllowedHeadersRule {
+  if (value === undefined) return { kind: 'reflect' };
+  const names = compileHeaderNames('allowedHeaders', value, issues);
+  if (names === '*') return { kind: 'any' };
+  if (names === undefined) return { kind: 'reflect' };
+  return { kind: 'list', names: new Set(names), value: names.join(',') };
+}
+
+function compileHeaderNames(
+  option: 'allowedHeaders' | 'exposedHeaders',
+  value: unknown,
+  issues: CorsConfigIssue[],
+): readonly string[] | '*' | undefined {
+  if (value === undefined) return undefined;
+  const names = compileList(option, value, issues, `e.g. ${option}: ['content-type', 'x-request-id']`);
+  if (names === '*' || names === undefined) return names;
+  // Header names are case-insensitive; browsers send and compare them lowercased.
+  return [...new Set(names.map((name) => name.toLowerCase()))];
+}
+
+/** Checks `'*'` or an array of HTTP tokens; reports each bad entry. */
+function compileList(
+  option: string,
+  value: unknown,
+  issues: CorsConfigIssue[],
+  example: string,
+): readonly string[] | '*' | undefined {
+  if (value === '*') return '*';
+  if (typeof value === 'string') {
+    issues.push({
+      option,
+      value,
+      message: `${describeValue(value)} is a string; ${option} takes an array or '*'`,
+      hint: `did you mean [${value
+        .split(',')
+        .map((part) => `'${part.trim()}'`)
+        .join(', ')}]?`,
+    });
+    return undefined;
+  }
+  if (!Array.isArray(value)) {
+    issues.push({ option, value, message: `${describeValue(value)} is not an array or '*'`, hint: example });
+    return undefined;
+  }
+  let valid = true;
+  for (const entry of value) {
+    if (typeof entry === 'string' && entry !== '*' && isToken(entry)) continue;
+    valid = false;
+    issues.push({
+      option,
+      value: entry,
+      message: `${describeValue(entry)} is not a valid HTTP token (letters, digits and !#$%&'*+-.^_\`|~ only)`,
+      ...(entry === '*' ? { hint: `use ${option}: '*' instead of a list holding '*'` } : {}),
+    });
+  }
+  return valid ? (value as string[]) : undefined;
+}

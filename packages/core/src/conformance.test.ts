@@ -1,0 +1,55 @@
+import {
+  allRows,
+  configErrorRows,
+  type Observation,
+  type RowRequest,
+} from '@cors/conformance';
+import { describe, expect, it } from 'vitest';
+import { CorsConfigError } from './config-error.js';
+import type { CorsDecision } from './decision.js';
+import { mergeVary } from './headers.js';
+import { createCorsPolicy, type CorsPolicy } from './policy.js';
+
+/** Plays a decision the way an adapter would, in front of a route that answers 200 `route`. */
+function play(decision: CorsDecision): Observation {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(decision.headers)) headers[name.toLowerCase()] = value;
+  const vary = mergeVary(undefined, decision.vary);
+  if (vary !== '') headers.vary = vary;
+  return decision.action === 'respond'
+    ? { status: decision.status ?? 0, routeRuns: false, headers }
+    : { status: 200, routeRuns: true, headers };
+}
+
+function evaluate(policy: CorsPolicy, request: RowRequest): CorsDecision {
+  const decision = policy.evaluate({
+    method: request.method,
+    origin: request.headers.origin,
+    requestMethod: request.headers['access-control-request-method'],
+    requestHeaders: request.headers['access-control-request-headers'],
+    requestPrivateNetwork: request.headers['access-control-request-private-network'],
+  });
+  if (decision instanceof Promise) throw new Error('a policy without an async origin function returned a promise');
+  return decision;
+}
+
+describe('conformance rows, in-process', () => {
+  it.each(allRows)('$name', (row) => {
+    expect(play(evaluate(createCorsPolicy(row.options), row.request))).toEqual(row.expected);
+  });
+});
+
+describe('configuration errors', () => {
+  it.each(configErrorRows)('throws CorsConfigError for $name', (row) => {
+    let error: unknown;
+    try {
+      createCorsPolicy(row.options as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(CorsConfigError);
+    const configError = error as CorsConfigError;
+    expect(configError.issues[0]?.option).toBe(row.expected.option);
+    for (const text of row.expected.mentions) expect(configError.message).toContain(text);
+  });
+});

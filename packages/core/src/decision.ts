@@ -1,0 +1,45 @@
+/** How the Fetch Standard sorts a request: not a CORS request, an actual request, or a preflight. */
+export type CorsRequestKind = 'not-cors' | 'actual' | 'preflight';
+
+/** Why a request got no grant. Every refusal carries one. */
+export type RefusalReason =
+  /** The `Origin` is well-formed but not allowed by the `origin` option. */
+  | 'origin-not-allowed'
+  /** The `Origin` header is not a single serialized origin (several, a path, odd characters, too long). */
+  | 'origin-malformed'
+  /** The preflight asks for a method not in `methods`, or for something that is not a method. */
+  | 'method-not-allowed'
+  /** The preflight asks for a header not in `allowedHeaders`. */
+  | 'header-not-allowed'
+  /** `Access-Control-Request-Headers` is too long or holds something that is not a header name. */
+  | 'headers-malformed'
+  /** The preflight asks for private network access and `privateNetwork` is off. */
+  | 'private-network-not-allowed'
+  /** The preflight could reach routes with different policies (NestJS); we do not guess. */
+  | 'route-ambiguous'
+  /** The route has CORS switched off (NestJS `@DisableCors()`, or no policy applies). */
+  | 'cors-disabled';
+
+/**
+ * A policy's answer to one request, as plain data. Adapters set `headers`, merge `vary` into the
+ * response's `Vary` header, and either hand the request on (`action: 'continue'`) or end it
+ * with `status` and an empty body (`action: 'respond'`).
+ */
+export interface CorsDecision {
+  /** What kind of request this was. */
+  readonly kind: CorsRequestKind;
+  /** Whether the response grants access (carries `Access-Control-Allow-Origin`). */
+  readonly allowed: boolean;
+  /** Headers to set on the response. Empty for a refusal. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Header names to merge into the response's `Vary` (see `mergeVary`). */
+  readonly vary: readonly string[];
+  /** `respond`: end the response now with `status` and no body. `continue`: run the route. */
+  readonly action: 'continue' | 'respond';
+  /** The status to end with when `action` is `respond`. */
+  readonly status?: number;
+  /** Why no grant was given (refusals of CORS requests only). */
+  readonly reason?: RefusalReason;
+  /** The offending request value for `reason` (an origin, method or header name). Never sent. */
+  readonly detail?: string;
+}

@@ -1,0 +1,95 @@
+/** Header names, written once. Adapters set them exactly as spelled here. */
+export const ORIGIN = 'Origin';
+export const VARY = 'Vary';
+export const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
+export const ALLOW_CREDENTIALS = 'Access-Control-Allow-Credentials';
+export const ALLOW_METHODS = 'Access-Control-Allow-Methods';
+export const ALLOW_HEADERS = 'Access-Control-Allow-Headers';
+export const ALLOW_PRIVATE_NETWORK = 'Access-Control-Allow-Private-Network';
+export const EXPOSE_HEADERS = 'Access-Control-Expose-Headers';
+export const MAX_AGE = 'Access-Control-Max-Age';
+export const REQUEST_METHOD = 'Access-Control-Request-Method';
+export const REQUEST_HEADERS = 'Access-Control-Request-Headers';
+export const REQUEST_PRIVATE_NETWORK = 'Access-Control-Request-Private-Network';
+
+/**
+ * The longest `Access-Control-Request-Headers` value we read. Browsers send a short, sorted
+ * list of lowercase names; anything longer is refused without being parsed.
+ */
+export const MAX_REQUEST_HEADERS_LENGTH = 8192;
+
+// RFC 9110 §5.6.2: token = 1*tchar. A fixed pattern with no nesting runs in linear time.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Whether `value` is an HTTP token (a valid method or header name). */
+export function isToken(value: string): boolean {
+  return TOKEN.test(value);
+}
+
+/**
+ * Parses a comma-separated list of header names (`Access-Control-Request-Headers`) in one
+ * pass: names are trimmed of optional white space, lowercased and de-duplicated.
+ * Returns `undefined` when the value is too long or holds anything but tokens.
+ */
+export function parseHeaderList(value: string): string[] | undefined {
+  if (value.length > MAX_REQUEST_HEADERS_LENGTH) return undefined;
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const part of value.split(',')) {
+    const name = trimOptionalWhitespace(part);
+    // Fetch: an empty list item (e.g. "a,,b" or a bare "") is skipped, not an error.
+    if (name === '') continue;
+    if (!isToken(name)) return undefined;
+    const lower = name.toLowerCase();
+    if (seen.has(lower)) continue;
+    seen.add(lower);
+    names.push(lower);
+  }
+  return names;
+}
+
+function trimOptionalWhitespace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOptionalWhitespace(value.charCodeAt(start))) start++;
+  while (end > start && isOptionalWhitespace(value.charCodeAt(end - 1))) end--;
+  return value.slice(start, end);
+}
+
+function isOptionalWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/**
+ * Merges header names into an existing `Vary` value: case-insensitive, no duplicates, existing
+ * tokens kept in order and new ones appended after `, `. A `Vary: *` stays `*`.
+ *
+ * @example mergeVary('Accept-Encoding', ['Origin']) // 'Accept-Encoding, Origin'
+ */
+export function mergeVary(
+  existing: string | number | readonly string[] | undefined | null,
+  names: readonly string[],
+): string {
+  const current =
+    existing === undefined || existing === null
+      ? ''
+      : typeof existing === 'object'
+        ? existing.join(', ')
+        : String(existing);
+  if (names.length === 0) return current;
+  if (current === '') return names.join(', ');
+  const present = new Set<string>();
+  for (const part of current.split(',')) {
+    const token = part.trim().toLowerCase();
+    if (token === '*') return '*';
+    if (token !== '') present.add(token);
+  }
+  let merged = current;
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    if (present.has(lower)) continue;
+    present.add(lower);
+    merged += `, ${name}`;
+  }
+  return merged;
+}

@@ -1,0 +1,25 @@
+export { createCorsPolicy, explainRefusal, refusePreflight } from './policy.js';
+export type { CorsPolicy, CorsRequest } from './policy.js';
+export { CorsConfigError } from './config-error.js';
+export type { CorsConfigIssue } from './config-error.js';
+export type { CorsOptions, OriginFunction, OriginOption } from './options.js';
+export type { CorsDecision, CorsRequestKind, RefusalReason } from './decision.js';
+export {
+  mergeVary,
+  parseHeaderList,
+  isToken,
+  ORIGIN,
+  VARY,
+  ALLOW_ORIGIN,
+  ALLOW_CREDENTIALS,
+  ALLOW_METHODS,
+  ALLOW_HEADERS,
+  ALLOW_PRIVATE_NETWORK,
+  EXPOSE_HEADERS,
+  MAX_AGE,
+  REQUEST_METHOD,
+  REQUEST_HEADERS,
+  REQUEST_PRIVATE_NETWORK,
+} from './headers.js';
+export { isPromiseLike } from './origin/matcher.js';
+export { REFUSED_PREFLIGHT_STATUS } from './options.js';
