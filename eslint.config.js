@@ -1,10 +1,18 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { languageOptions: { globals: { ...globals.node } } },
+  {
+    // Plain CommonJS files (the consumer smoke test) load packages with require on purpose.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     rules: {
       // Packages meet only through their public entry points.
@@ -12,8 +20,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@cors/*/*'], message: 'Import the package entry (@cors/<name>), not its files.' },
-            { group: ['../../*/src', '../../*/src/*', '../../../packages/*'], message: 'Import another package by its name.' },
+            {
+              group: ['@cors/*/*'],
+              message: 'Import the package entry (@cors/<name>), not its files.',
+            },
+            {
+              group: ['../../*/src', '../../*/src/*', '../../../packages/*'],
+              message: 'Import another package by its name.',
+            },
           ],
         },
       ],
@@ -31,7 +45,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'This package must run on every Web-standard runtime.' },
-            { group: ['@cors/*/*'], message: 'Import the package entry (@cors/<name>), not its files.' },
+            {
+              group: ['@cors/*/*'],
+              message: 'Import the package entry (@cors/<name>), not its files.',
+            },
           ],
         },
       ],

@@ -2,7 +2,8 @@
 const core = require('@cors/core');
 const { exercise } = require('./exercise.cjs');
 
-if (typeof core.createCorsPolicy !== 'function') throw new Error('@cors/core: no createCorsPolicy via require');
+if (typeof core.createCorsPolicy !== 'function')
+  throw new Error('@cors/core: no createCorsPolicy via require');
 exercise('require', {
   node: require('@cors/node'),
   koa: require('@cors/koa'),

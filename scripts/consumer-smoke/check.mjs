@@ -5,5 +5,6 @@ import * as hono from '@cors/hono';
 import * as nestjs from '@cors/nestjs';
 import exercise from './exercise.cjs';
 
-if (typeof core.createCorsPolicy !== 'function') throw new Error('@cors/core: no createCorsPolicy via import');
+if (typeof core.createCorsPolicy !== 'function')
+  throw new Error('@cors/core: no createCorsPolicy via import');
 await exercise.exercise('import', { node, koa, hono, nestjs });

@@ -25,8 +25,12 @@ export function isConfigError(error: unknown): error is CorsConfigError {
 }
 
 export const node = nodeCors(options);
-export const koa = koaCors({ origin: (origin: string, ctx: KoaContext) => ctx.path !== '/x' && origin.length > 0 });
-export const hono = honoCors({ origin: async (origin: string, c: HonoContext) => c.req.path !== '/x' && origin !== '' });
+export const koa = koaCors({
+  origin: (origin: string, ctx: KoaContext) => ctx.path !== '/x' && origin.length > 0,
+});
+export const hono = honoCors({
+  origin: async (origin: string, c: HonoContext) => c.req.path !== '/x' && origin !== '',
+});
 
 // @ts-expect-error: `exposeHeaders` is a typo of `exposedHeaders`.
 export const typo: CorsOptions = { origin: 'https://app.example.com', exposeHeaders: ['x-id'] };
@@ -54,5 +58,8 @@ export class UsersController {
   }
 }
 
-@Module({ imports: [CorsModule.forRoot({ origin: 'https://app.example.com' })], controllers: [UsersController] })
+@Module({
+  imports: [CorsModule.forRoot({ origin: 'https://app.example.com' })],
+  controllers: [UsersController],
+})
 export class AppModule {}

@@ -15,8 +15,16 @@ function listen(server) {
 async function check(label, url) {
   const actual = await fetch(`${url}/hello`, { headers: { origin: ALLOWED } });
   assert.equal(actual.status, 200, `${label}: actual status`);
-  assert.equal(actual.headers.get('access-control-allow-origin'), ALLOWED, `${label}: allow-origin`);
-  assert.equal(actual.headers.get('access-control-allow-credentials'), 'true', `${label}: credentials`);
+  assert.equal(
+    actual.headers.get('access-control-allow-origin'),
+    ALLOWED,
+    `${label}: allow-origin`,
+  );
+  assert.equal(
+    actual.headers.get('access-control-allow-credentials'),
+    'true',
+    `${label}: credentials`,
+  );
   assert.match(actual.headers.get('vary') ?? '', /Origin/, `${label}: vary`);
 
   const preflight = await fetch(`${url}/hello`, {
@@ -24,8 +32,15 @@ async function check(label, url) {
     headers: { origin: ALLOWED, 'access-control-request-method': 'PUT' },
   });
   assert.equal(preflight.status, 204, `${label}: preflight status`);
-  assert.equal(preflight.headers.get('access-control-allow-origin'), ALLOWED, `${label}: preflight allow-origin`);
-  assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET,HEAD,PUT,PATCH,POST,DELETE');
+  assert.equal(
+    preflight.headers.get('access-control-allow-origin'),
+    ALLOWED,
+    `${label}: preflight allow-origin`,
+  );
+  assert.equal(
+    preflight.headers.get('access-control-allow-methods'),
+    'GET,HEAD,PUT,PATCH,POST,DELETE',
+  );
 
   const refused = await fetch(`${url}/hello`, { headers: { origin: 'http://evil.test' } });
   assert.equal(refused.headers.get('access-control-allow-origin'), null, `${label}: refused`);
@@ -36,8 +51,15 @@ async function exercise(mode, adapters) {
   const closers = [];
   try {
     for (const [name, mod] of Object.entries(adapters)) {
-      assert.equal(typeof mod.CorsConfigError, 'function', `@cors/${name} re-exports CorsConfigError`);
-      assert.throws(() => (mod.cors ?? mod.CorsModule.forRoot)({ origin: '*', credentials: true }), mod.CorsConfigError);
+      assert.equal(
+        typeof mod.CorsConfigError,
+        'function',
+        `@cors/${name} re-exports CorsConfigError`,
+      );
+      assert.throws(
+        () => (mod.cors ?? mod.CorsModule.forRoot)({ origin: '*', credentials: true }),
+        mod.CorsConfigError,
+      );
     }
 
     const nodeHandler = adapters.node.cors(policy);
@@ -56,7 +78,10 @@ async function exercise(mode, adapters) {
     expressApp.get('/hello', (_req, res) => res.send('hello'));
     const expressServer = await listen(http.createServer(expressApp));
     closers.push(() => expressServer.close());
-    await check(`${mode} @cors/node on Express`, `http://127.0.0.1:${expressServer.address().port}`);
+    await check(
+      `${mode} @cors/node on Express`,
+      `http://127.0.0.1:${expressServer.address().port}`,
+    );
 
     const Koa = require('koa');
     const koa = new Koa();
@@ -74,7 +99,9 @@ async function exercise(mode, adapters) {
     hono.use('*', adapters.hono.cors(policy));
     hono.get('/hello', (c) => c.text('hello'));
     const honoServer = await new Promise((resolve) => {
-      const server = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(server));
+      const server = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+        resolve(server),
+      );
     });
     closers.push(() => honoServer.close());
     await check(`${mode} @cors/hono`, `http://127.0.0.1:${honoServer.address().port}`);
@@ -87,13 +114,23 @@ async function exercise(mode, adapters) {
       }
     }
     Controller()(HelloController);
-    Get('hello')(HelloController.prototype, 'hello', Object.getOwnPropertyDescriptor(HelloController.prototype, 'hello'));
+    Get('hello')(
+      HelloController.prototype,
+      'hello',
+      Object.getOwnPropertyDescriptor(HelloController.prototype, 'hello'),
+    );
     class AppModule {}
-    Module({ imports: [adapters.nestjs.CorsModule.forRoot(policy)], controllers: [HelloController] })(AppModule);
+    Module({
+      imports: [adapters.nestjs.CorsModule.forRoot(policy)],
+      controllers: [HelloController],
+    })(AppModule);
     const nest = await NestFactory.create(AppModule, { logger: false });
     await nest.listen(0, '127.0.0.1');
     closers.push(() => nest.close());
-    await check(`${mode} @cors/nestjs`, await nest.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')));
+    await check(
+      `${mode} @cors/nestjs`,
+      await nest.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')),
+    );
   } finally {
     for (const close of closers.reverse()) await close();
   }
