@@ -19,10 +19,10 @@ const alias = Object.fromEntries(
 // decorator transform or longer timeouts) uses it; the others get the defaults below.
 const projects: (string | TestProjectInlineConfiguration)[] = packages.map((name) =>
   existsSync(`${packagesDir}${name}/vitest.config.ts`)
-    ? `packages/${name}/vitest.config.ts`
+    ? `${packagesDir}${name}/vitest.config.ts`
     : {
         extends: true,
-        test: { name, root: `packages/${name}`, include: ['src/**/*.test.ts'] },
+        test: { name, root: `${packagesDir}${name}`, include: ['src/**/*.test.ts'] },
       },
 );
 
