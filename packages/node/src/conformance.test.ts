@@ -1,0 +1,52 @@
+import { ROUTE_BODY, allRows, configErrorRows, sendRow } from '@cors/conformance';
+import express from 'express';
+import express4 from 'express4';
+import type { RequestListener } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { CorsConfigError, cors, type CorsHandler, type CorsOptions } from './index.js';
+import { withServer } from './test-server.js';
+
+/** Each way of serving the conformance route (200, body `route`, every method) behind `cors()`. */
+const frameworks: readonly (readonly [string, (handler: CorsHandler) => RequestListener])[] = [
+  [
+    'plain node:http',
+    (handler) => async (req, res) => {
+      if (await handler(req, res)) return;
+      res.end(ROUTE_BODY);
+    },
+  ],
+  [
+    'Express 5',
+    (handler) =>
+      express()
+        .use(handler)
+        .use((_req, res) => void res.send(ROUTE_BODY)),
+  ],
+  [
+    'Express 4',
+    (handler) =>
+      express4()
+        .use(handler)
+        .use((_req, res) => void res.send(ROUTE_BODY)),
+  ],
+];
+
+describe.each(frameworks)('conformance rows over HTTP on %s', (_name, serve) => {
+  it.each(allRows)('$name', async (row) => {
+    const observed = await withServer(serve(cors(row.options)), (url) => sendRow(url, row.request));
+    expect(observed).toEqual(row.expected);
+  });
+
+  it.each(configErrorRows)('refuses to start with $name', (row) => {
+    let error: unknown;
+    try {
+      serve(cors(row.options as CorsOptions));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(CorsConfigError);
+    const configError = error as CorsConfigError;
+    expect(configError.issues[0]?.option).toBe(row.expected.option);
+    for (const text of row.expected.mentions) expect(configError.message).toContain(text);
+  });
+});

@@ -1,0 +1,458 @@
+import { pickCorsHeaders } from '@cors/conformance';
+import { CorsConfigError as CoreCorsConfigError, type CorsDecision } from '@cors/core';
+import { createHook } from 'node:async_hooks';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { CorsConfigError, cors, type CorsHandler } from './index.js';
+import { withServer } from './test-server.js';
+
+const APP = 'https://app.example.com';
+const EVIL = 'https://evil.example.net';
+const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
+const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
+
+const policy = { origin: [APP], credentials: true, exposedHeaders: ['X-Request-Id'] };
+const grant = {
+  'access-control-allow-origin': APP,
+  'access-control-allow-credentials': 'true',
+  'access-control-expose-headers': 'x-request-id',
+};
+const preflightGrant = {
+  'access-control-allow-origin': APP,
+  'access-control-allow-credentials': 'true',
+  'access-control-allow-methods': DEFAULT_METHODS,
+  'access-control-allow-headers': 'content-type',
+  vary: PREFLIGHT_VARY,
+};
+const preflightHeaders = {
+  origin: APP,
+  'access-control-request-method': 'PUT',
+  'access-control-request-headers': 'content-type',
+};
+
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+async function send(url: string, init: RequestInit = {}): Promise<Answer> {
+  const response = await fetch(url, init);
+  return {
+    status: response.status,
+    body: await response.text(),
+    headers: pickCorsHeaders(response.headers),
+  };
+}
+
+/** Counts the promises created while `run` executes synchronously. */
+function countPromises<T>(run: () => T): { result: T; promises: number } {
+  let promises = 0;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === 'PROMISE') promises++;
+    },
+  });
+  hook.enable();
+  try {
+    return { result: run(), promises };
+  } finally {
+    hook.disable();
+  }
+}
+
+/** A plain server in the documented form, which answers 500 when the handler throws. */
+function plainServer(
+  handler: CorsHandler,
+  route: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end('route'),
+): RequestListener {
+  return async (req, res) => {
+    try {
+      if (await handler(req, res)) return;
+    } catch {
+      res.statusCode = 500;
+      res.end('origin check failed');
+      return;
+    }
+    route(req, res);
+  };
+}
+
+describe('the plain form, handler(req, res)', () => {
+  it('returns true for an answered preflight, whose response is already ended', async () => {
+    const results: unknown[] = [];
+    const handler = cors(policy);
+    const listener: RequestListener = (req, res) => {
+      const ended = handler(req, res);
+      results.push(ended);
+      if (ended === false) res.end('route');
+    };
+    await withServer(listener, async (url) => {
+      const answer = await send(url, { method: 'OPTIONS', headers: preflightHeaders });
+      expect(answer).toEqual({ status: 204, body: '', headers: preflightGrant });
+    });
+    expect(results).toEqual([true]);
+  });
+
+  it('returns false for an actual request, and the caller writes the response', async () => {
+    const results: unknown[] = [];
+    const handler = cors(policy);
+    const listener: RequestListener = (req, res) => {
+      const ended = handler(req, res);
+      results.push(ended);
+      if (ended === false) res.end('route');
+    };
+    await withServer(listener, async (url) => {
+      expect(await send(url, { headers: { origin: APP } })).toEqual({
+        status: 200,
+        body: 'route',
+        headers: { ...grant, vary: 'Origin' },
+      });
+      expect(await send(url, { headers: { origin: EVIL } })).toEqual({
+        status: 200,
+        body: 'route',
+        headers: { vary: 'Origin' },
+      });
+    });
+    expect(results).toEqual([false, false]);
+  });
+
+  it('answers synchronously with a boolean and creates no promise when the origin check is synchronous', async () => {
+    const probes: { result: unknown; promises: number }[] = [];
+    const handler = cors({ ...policy, origin: (origin: string) => origin === APP });
+    const listener: RequestListener = (req, res) => {
+      const probe = countPromises(() => handler(req, res));
+      probes.push(probe);
+      if (!probe.result) res.end('route');
+    };
+    await withServer(listener, async (url) => {
+      await send(url, { headers: { origin: APP } });
+      await send(url, { method: 'OPTIONS', headers: preflightHeaders });
+    });
+    expect(probes).toEqual([
+      { result: false, promises: 0 },
+      { result: true, promises: 0 },
+    ]);
+  });
+
+  it('returns a promise only when the origin function is async', async () => {
+    const results: unknown[] = [];
+    const handler = cors({ ...policy, origin: async (origin: string) => origin === APP });
+    const listener: RequestListener = async (req, res) => {
+      const pending = handler(req, res);
+      results.push(pending instanceof Promise);
+      if (await pending) return;
+      res.end('route');
+    };
+    await withServer(listener, async (url) => {
+      expect(await send(url, { headers: { origin: APP } })).toEqual({
+        status: 200,
+        body: 'route',
+        headers: { ...grant, vary: 'Origin' },
+      });
+      expect(await send(url, { method: 'OPTIONS', headers: preflightHeaders })).toEqual({
+        status: 204,
+        body: '',
+        headers: preflightGrant,
+      });
+      expect(await send(url, { headers: { origin: EVIL } })).toEqual({
+        status: 200,
+        body: 'route',
+        headers: { vary: 'Origin' },
+      });
+    });
+    expect(results).toEqual([true, true, true]);
+  });
+
+  it.each([
+    [
+      'throws',
+      (): boolean => {
+        throw new Error('origin store unavailable');
+      },
+    ],
+    [
+      'rejects',
+      async (): Promise<boolean> => {
+        throw new Error('origin store unavailable');
+      },
+    ],
+  ])(
+    'hands the error to the caller with no grant when the origin function %s, and keeps serving',
+    async (_how, failing) => {
+      const errors: unknown[] = [];
+      const handler = cors({
+        ...policy,
+        origin: (origin: string) =>
+          origin === 'https://flaky.example.com' ? failing() : origin === APP,
+      });
+      const listener: RequestListener = async (req, res) => {
+        try {
+          if (await handler(req, res)) return;
+        } catch (error) {
+          errors.push(error);
+          res.statusCode = 500;
+          res.end('origin check failed');
+          return;
+        }
+        res.end('route');
+      };
+      await withServer(listener, async (url) => {
+        const flaky = { origin: 'https://flaky.example.com' };
+        expect(await send(url, { headers: flaky })).toEqual({
+          status: 500,
+          body: 'origin check failed',
+          headers: { vary: 'Origin' },
+        });
+        expect(
+          await send(url, { method: 'OPTIONS', headers: { ...preflightHeaders, ...flaky } }),
+        ).toEqual({ status: 500, body: 'origin check failed', headers: { vary: 'Origin' } });
+        expect(await send(url, { headers: { origin: APP } })).toEqual({
+          status: 200,
+          body: 'route',
+          headers: { ...grant, vary: 'Origin' },
+        });
+      });
+      expect(errors).toHaveLength(2);
+      expect(String(errors[0])).toContain('origin store unavailable');
+    },
+  );
+});
+
+describe('the middleware form, handler(req, res, next)', () => {
+  it('calls next in the same tick and creates no promise when the decision is synchronous', async () => {
+    const probes: { nextCalled: boolean; result: unknown; promises: number }[] = [];
+    const handler = cors(policy);
+    const listener: RequestListener = (req, res) => {
+      let nextCalled = false;
+      const { result, promises } = countPromises(() =>
+        handler(req, res, () => {
+          nextCalled = true;
+        }),
+      );
+      probes.push({ nextCalled, result, promises });
+      if (nextCalled) res.end('route');
+    };
+    await withServer(listener, async (url) => {
+      expect(await send(url, { headers: { origin: APP } })).toEqual({
+        status: 200,
+        body: 'route',
+        headers: { ...grant, vary: 'Origin' },
+      });
+      expect(await send(url, { method: 'OPTIONS', headers: preflightHeaders })).toEqual({
+        status: 204,
+        body: '',
+        headers: preflightGrant,
+      });
+    });
+    expect(probes).toEqual([
+      { nextCalled: true, result: undefined, promises: 0 },
+      { nextCalled: false, result: undefined, promises: 0 },
+    ]);
+  });
+
+  it('calls next later, and creates promises, only with an async origin function', async () => {
+    const probes: { nextCalledAtOnce: boolean; promises: number }[] = [];
+    const handler = cors({ ...policy, origin: async (origin: string) => origin === APP });
+    const listener: RequestListener = (req, res) => {
+      let nextCalled = false;
+      const { promises } = countPromises(() =>
+        handler(req, res, (error?: unknown) => {
+          nextCalled = true;
+          res.statusCode = error ? 500 : 200;
+          res.end('route');
+        }),
+      );
+      probes.push({ nextCalledAtOnce: nextCalled, promises });
+    };
+    await withServer(listener, async (url) => {
+      expect(await send(url, { headers: { origin: APP } })).toEqual({
+        status: 200,
+        body: 'route',
+        headers: { ...grant, vary: 'Origin' },
+      });
+    });
+    expect(probes).toHaveLength(1);
+    expect(probes[0]?.nextCalledAtOnce).toBe(false);
+    expect(probes[0]?.promises).toBeGreaterThan(0);
+  });
+
+  it('passes an error from the origin function to next(error) with no grant', async () => {
+    const errors: unknown[] = [];
+    const handler = cors({
+      ...policy,
+      origin: async (): Promise<boolean> => {
+        throw new Error('origin store unavailable');
+      },
+    });
+    const listener: RequestListener = (req, res) =>
+      handler(req, res, (error?: unknown) => {
+        errors.push(error);
+        res.statusCode = error ? 500 : 200;
+        res.end(error ? 'failed' : 'route');
+      });
+    await withServer(listener, async (url) => {
+      expect(await send(url, { headers: { origin: APP } })).toEqual({
+        status: 500,
+        body: 'failed',
+        headers: { vary: 'Origin' },
+      });
+    });
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toContain('origin store unavailable');
+  });
+});
+
+describe('a response answered by someone else while an async origin function runs', () => {
+  it.each([
+    ['plain form', false],
+    ['middleware form', true],
+  ])('is left alone in the %s', async (_form, asMiddleware) => {
+    const outcomes: unknown[] = [];
+    let release = (): void => undefined;
+    const handler = cors({
+      ...policy,
+      origin: async (origin: string) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return origin === APP;
+      },
+    });
+    const listener: RequestListener = async (req, res) => {
+      const pending = asMiddleware
+        ? handler(req, res, (error?: unknown) => outcomes.push(['next', error]))
+        : handler(req, res);
+      // A timeout middleware answering first, before the origin function settles.
+      res.statusCode = 503;
+      res.end('timed out');
+      release();
+      try {
+        outcomes.push(['settled', await pending]);
+      } catch (error) {
+        outcomes.push(['threw', error]);
+      }
+    };
+    await withServer(listener, async (url) => {
+      expect(await send(url, { headers: { origin: APP } })).toEqual({
+        status: 503,
+        body: 'timed out',
+        headers: {},
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    expect(outcomes).toEqual([['settled', asMiddleware ? undefined : true]]);
+  });
+});
+
+describe('Vary', () => {
+  it('merges with a Vary set before the handler runs', async () => {
+    const handler = cors(policy);
+    const listener: RequestListener = (req, res) => {
+      res.setHeader('Vary', 'Accept-Encoding');
+      if (!handler(req, res)) res.end('route');
+    };
+    await withServer(listener, async (url) => {
+      expect((await send(url, { headers: { origin: APP } })).headers.vary).toBe(
+        'Accept-Encoding, Origin',
+      );
+      expect((await send(url, { method: 'OPTIONS', headers: preflightHeaders })).headers.vary).toBe(
+        `Accept-Encoding, ${PREFLIGHT_VARY}`,
+      );
+    });
+  });
+
+  it.each([
+    [
+      'res.setHeader',
+      (res: ServerResponse) => res.setHeader('Vary', 'Accept-Encoding').end('route'),
+    ],
+    [
+      'res.setHeader with a list',
+      (res: ServerResponse) => res.setHeader('vary', ['Accept-Encoding', 'Origin']).end('route'),
+    ],
+    [
+      'res.writeHead with an object',
+      (res: ServerResponse) => res.writeHead(200, { Vary: 'Accept-Encoding' }).end('route'),
+    ],
+    [
+      'res.writeHead with a flat list',
+      (res: ServerResponse) => res.writeHead(200, ['Vary', 'Accept-Encoding']).end('route'),
+    ],
+  ])('keeps Origin when the route sets Vary itself with %s', async (_how, route) => {
+    const listener = plainServer(cors(policy), (_req, res) => route(res));
+    await withServer(listener, async (url) => {
+      expect(await send(url, { headers: { origin: APP } })).toEqual({
+        status: 200,
+        body: 'route',
+        headers: { ...grant, vary: 'Accept-Encoding, Origin' },
+      });
+      expect(await send(url, { headers: { origin: EVIL } })).toEqual({
+        status: 200,
+        body: 'route',
+        headers: { vary: 'Accept-Encoding, Origin' },
+      });
+    });
+  });
+
+  it("leaves a route's Vary alone under a '*' policy, whose answer never depends on the origin", async () => {
+    const listener = plainServer(cors({ origin: '*' }), (_req, res) =>
+      res.setHeader('Vary', 'Accept-Encoding').end('route'),
+    );
+    await withServer(listener, async (url) => {
+      expect(await send(url, { headers: { origin: APP } })).toEqual({
+        status: 200,
+        body: 'route',
+        headers: { 'access-control-allow-origin': '*', vary: 'Accept-Encoding' },
+      });
+    });
+  });
+
+  it('does not touch Vary on other responses of the same server', async () => {
+    const handler = cors(policy);
+    const listener: RequestListener = (req, res) => {
+      if (req.url === '/cors' && handler(req, res)) return;
+      res.setHeader('Vary', 'Accept-Encoding');
+      res.end('route');
+    };
+    await withServer(listener, async (url) => {
+      await send(`${url}/cors`, { headers: { origin: APP } });
+      expect(await send(`${url}/plain`, { headers: { origin: APP } })).toEqual({
+        status: 200,
+        body: 'route',
+        headers: { vary: 'Accept-Encoding' },
+      });
+    });
+  });
+});
+
+describe('onDecision', () => {
+  it('receives every decision and the Node request it was made for', async () => {
+    const seen: { decision: CorsDecision; request: IncomingMessage }[] = [];
+    const routeRequests: IncomingMessage[] = [];
+    const handler = cors({
+      ...policy,
+      onDecision: (decision, request) => seen.push({ decision, request }),
+    });
+    const listener = plainServer(handler, (req, res) => {
+      routeRequests.push(req);
+      res.end('route');
+    });
+    await withServer(listener, async (url) => {
+      await send(`${url}/allowed`, { headers: { origin: APP } });
+      await send(`${url}/refused`, { headers: { origin: EVIL } });
+    });
+    expect(seen.map(({ decision }) => [decision.kind, decision.allowed, decision.reason])).toEqual([
+      ['actual', true, undefined],
+      ['actual', false, 'origin-not-allowed'],
+    ]);
+    expect(seen.map(({ request }) => request.url)).toEqual(['/allowed', '/refused']);
+    expect(seen[0]?.request).toBe(routeRequests[0]);
+    expect(seen[1]?.request).toBe(routeRequests[1]);
+  });
+});
+
+describe('exports', () => {
+  it('re-exports the core CorsConfigError and throws it at start-up', () => {
+    expect(CorsConfigError).toBe(CoreCorsConfigError);
+    expect(() => cors({ origin: '*', credentials: true })).toThrow(CorsConfigError);
+  });
+});

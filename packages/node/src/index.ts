@@ -1,0 +1,134 @@
+import {
+  ORIGIN,
+  VARY,
+  createCorsPolicy,
+  isPromiseLike,
+  mergeVary,
+  type CorsDecision,
+  type CorsOptions,
+} from '@cors/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export { CorsConfigError } from '@cors/core';
+export type { CorsDecision, CorsOptions } from '@cors/core';
+
+/** Connect/Express's `next`: call it with nothing to go on, or with an error to hand it on. */
+export type NextFunction = (error?: unknown) => void;
+
+/** The handler `cors()` returns. Call it with `next` as middleware, or without as a function. */
+export interface CorsHandler<Request extends IncomingMessage = IncomingMessage> {
+  /**
+   * Plain `node:http`: sets the CORS headers and returns whether the response is already ended
+   * (an answered preflight), in which case the caller writes nothing more. A promise only when
+   * the `origin` option is an async function. Throws (or rejects) when that function does.
+   */
+  (req: Request, res: ServerResponse): boolean | Promise<boolean>;
+  /**
+   * Connect/Express middleware: sets the CORS headers, then ends an answered preflight or calls
+   * `next()`. An error from the `origin` function goes to `next(error)`.
+   */
+  (req: Request, res: ServerResponse, next: NextFunction): void;
+}
+
+/**
+ * Creates CORS handling for Node's `http` server and Connect/Express. The options are checked
+ * here, once: invalid options throw `CorsConfigError` at start-up, never on a request.
+ *
+ * @example
+ * const handleCors = cors({ origin: ['https://app.example.com'], credentials: true });
+ * http.createServer(async (req, res) => {
+ *   if (await handleCors(req, res)) return;
+ *   res.end('ok');
+ * });
+ * // or, with Express: app.use(cors({ origin: ['https://app.example.com'] }))
+ */
+export function cors<Request extends IncomingMessage = IncomingMessage>(
+  options?: CorsOptions<Request>,
+): CorsHandler<Request> {
+  const policy = createCorsPolicy<Request>(options);
+
+  // The one place a decision is applied, whether it came back at once or from a promise.
+  function finish(res: ServerResponse, decision: CorsDecision, next?: NextFunction): boolean {
+    for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+    addVary(res, decision.vary);
+    const ended = decision.action === 'respond';
+    if (ended) {
+      // An answered (or refused) preflight: the route must not run, and the body stays empty.
+      res.statusCode = decision.status ?? 204;
+      res.end();
+    } else if (next) {
+      next();
+    }
+    return ended;
+  }
+
+  // The user's `origin` function threw or rejected: nothing is granted, and the error goes to
+  // the framework (`next(error)`) or to the caller. The answer would have depended on the
+  // origin, so caches must still keep origins apart.
+  function fail(res: ServerResponse, error: unknown, next?: NextFunction): false {
+    if (policy.variesByOrigin && !res.headersSent) addVary(res, [ORIGIN]);
+    if (!next) throw error;
+    next(error);
+    return false;
+  }
+
+  function handle(req: Request, res: ServerResponse): boolean | Promise<boolean>;
+  function handle(req: Request, res: ServerResponse, next: NextFunction): void;
+  function handle(
+    req: Request,
+    res: ServerResponse,
+    next?: NextFunction,
+  ): boolean | Promise<boolean> | void {
+    const { headers } = req;
+    let decision: CorsDecision | Promise<CorsDecision>;
+    try {
+      decision = policy.evaluate({
+        method: req.method ?? '',
+        // Node joins repeated headers with ", "; the core refuses such an Origin as it is.
+        origin: headers.origin,
+        requestMethod: headers['access-control-request-method'],
+        requestHeaders: headers['access-control-request-headers'],
+        requestPrivateNetwork: oneValue(headers['access-control-request-private-network']),
+        request: req,
+      });
+    } catch (error) {
+      fail(res, error, next); // throws again when there is no `next`
+      return undefined;
+    }
+    // Only an async `origin` function makes a promise; the common path stays synchronous.
+    if (isPromiseLike<CorsDecision>(decision)) {
+      const settled = Promise.resolve(decision).then(
+        // Something else (a timeout middleware, say) answered while the origin function ran:
+        // the response is ended, so leave it be.
+        (answer) => (res.headersSent ? true : finish(res, answer, next)),
+        (error: unknown) => fail(res, error, next),
+      );
+      return next ? undefined : settled;
+    }
+    const ended = finish(res, decision, next);
+    return next ? undefined : ended;
+  }
+  return handle;
+}
+
+/**
+ * Merges `names` into the response's `Vary` now, and keeps them there: a later
+ * `res.setHeader('Vary', …)` on this response (a route, Express's `res.set()`, an error handler,
+ * or `res.writeHead(status, headers)`, which calls `setHeader`) would otherwise replace
+ * the value and drop `Origin`, letting a cache hand one origin's answer to another. Only this
+ * response's own `setHeader` is wrapped, and only when there is something to keep.
+ */
+function addVary(res: ServerResponse, names: readonly string[]): void {
+  if (names.length === 0) return;
+  res.setHeader(VARY, mergeVary(res.getHeader(VARY), names));
+  const setHeader = res.setHeader;
+  res.setHeader = function setHeaderKeepingVary(name, value) {
+    const kept = name.toLowerCase() === 'vary' ? mergeVary(value, names) : value;
+    return setHeader.call(this, name, kept);
+  };
+}
+
+// Node gives every request header but `set-cookie` as one string; the type also allows a list.
+function oneValue(value: string | readonly string[] | undefined): string | undefined {
+  return typeof value === 'object' ? value.join(', ') : value;
+}
