@@ -1,0 +1,481 @@
+import { createCorsPolicy, type CorsDecision } from '@cors/core';
+import {
+  Catch,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Module,
+  NotFoundException,
+  UnauthorizedException,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+  type CallHandler,
+  type CanActivate,
+  type ExceptionFilter,
+  type ArgumentsHost,
+  type ExecutionContext,
+  type MiddlewareConsumer,
+  type NestInterceptor,
+  type NestModule,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Observable } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createExpressCorsHook,
+  createFastifyCorsHook,
+  createRefusalReporter,
+  type FastifyReplyLike,
+  type FastifyRequestLike,
+} from './cors.middleware.js';
+import { AllowOrigin, CorsModule } from './index.js';
+import { createExpressRouteMatcher } from './route-matchers.js';
+import type { RoutePolicies } from './route-policies.js';
+import { RouteSelector } from './route-selection.js';
+import { platforms, preflight, send, sendRaw, startServer, type TestServer } from './test-app.js';
+
+const APP = 'https://app.example.com';
+const ADMIN = 'https://admin.example.com';
+const EVIL = 'https://evil.example.net';
+const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
+const VARY_PREFLIGHT = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
+const ADMIN_ACTUAL = {
+  'access-control-allow-origin': ADMIN,
+  'access-control-allow-credentials': 'true',
+  'access-control-expose-headers': 'x-request-id',
+  vary: 'Origin',
+};
+
+/** How often each stage of the guarded route ran. */
+const runs = { guard: 0, interceptor: 0, handler: 0 };
+
+@Injectable()
+class AuthGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    runs.guard++;
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined> }>();
+    if (request.headers.authorization !== 'Bearer secret') throw new UnauthorizedException();
+    return true;
+  }
+}
+
+@Injectable()
+class CountingInterceptor implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    runs.interceptor++;
+    return next.handle();
+  }
+}
+
+@AllowOrigin(ADMIN, {
+  credentials: true,
+  allowedHeaders: ['authorization'],
+  exposedHeaders: ['x-request-id'],
+})
+@UseGuards(AuthGuard)
+@UseInterceptors(CountingInterceptor)
+@Controller('accounts')
+class AccountsController {
+  @Delete(':id')
+  remove(): string {
+    runs.handler++;
+    return 'deleted';
+  }
+}
+
+describe.each(platforms)('a guarded credentialed route, on %s', (platform) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(platform, {
+      imports: [CorsModule.forRoot()],
+      controllers: [AccountsController],
+    });
+  });
+  afterAll(() => server.close());
+
+  it('answers the preflight without running the guard, the interceptor or the handler', async () => {
+    const before = { ...runs };
+    expect(
+      await preflight(server, '/accounts/7', ADMIN, 'DELETE', {
+        'access-control-request-headers': 'authorization',
+      }),
+    ).toEqual({
+      status: 204,
+      body: '',
+      headers: {
+        'access-control-allow-origin': ADMIN,
+        'access-control-allow-credentials': 'true',
+        'access-control-allow-methods': DEFAULT_METHODS,
+        'access-control-allow-headers': 'authorization',
+        vary: VARY_PREFLIGHT,
+      },
+    });
+    expect(await preflight(server, '/accounts/7', EVIL, 'DELETE')).toEqual({
+      status: 403,
+      body: '',
+      headers: { vary: VARY_PREFLIGHT },
+    });
+    expect(runs).toEqual(before);
+  });
+
+  it('keeps the CORS headers on the 401 the guard throws', async () => {
+    const answer = await send(server, 'DELETE', '/accounts/7', { origin: ADMIN });
+    expect(answer.status).toBe(HttpStatus.UNAUTHORIZED);
+    expect(answer.headers).toEqual(ADMIN_ACTUAL);
+  });
+
+  it('runs the route for an authorized actual request', async () => {
+    expect(
+      await send(server, 'DELETE', '/accounts/7', {
+        origin: ADMIN,
+        authorization: 'Bearer secret',
+      }),
+    ).toEqual({
+      status: 200,
+      body: 'deleted',
+      headers: ADMIN_ACTUAL,
+    });
+  });
+});
+
+class TeapotError extends Error {}
+
+@Catch(TeapotError)
+class TeapotFilter implements ExceptionFilter {
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(_error: TeapotError, host: ArgumentsHost): void {
+    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), { teapot: true }, 418);
+  }
+}
+
+@AllowOrigin(ADMIN, { credentials: true, exposedHeaders: ['x-request-id'] })
+@Controller('failing')
+class FailingController {
+  @Get('http')
+  http(): never {
+    throw new NotFoundException('no such thing');
+  }
+
+  @Get('error')
+  error(): never {
+    throw new Error('boom');
+  }
+
+  @UseFilters(TeapotFilter)
+  @Get('filtered')
+  filtered(): never {
+    throw new TeapotError('short and stout');
+  }
+
+  @Get('middleware-throws')
+  middlewareThrows(): string {
+    return 'never reached';
+  }
+
+  @Get('middleware-next')
+  middlewareNext(): string {
+    return 'never reached';
+  }
+}
+
+@Module({ controllers: [FailingController], providers: [TeapotFilter] })
+class FailingModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(() => {
+        throw new UnauthorizedException();
+      })
+      .forRoutes('failing/middleware-throws');
+    consumer
+      .apply((_request: unknown, _response: unknown, next: (error?: unknown) => void) =>
+        next(new UnauthorizedException()),
+      )
+      .forRoutes('failing/middleware-next');
+  }
+}
+
+describe.each(platforms)('error responses, on %s', (platform) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(platform, { imports: [CorsModule.forRoot(), FailingModule] });
+  });
+  afterAll(() => server.close());
+
+  it.each([
+    ['an HttpException', '/failing/http', 404],
+    ['a thrown Error', '/failing/error', 500],
+    ['an exception filter', '/failing/filtered', 418],
+    ['a Nest middleware that throws', '/failing/middleware-throws', 401],
+    ['a Nest middleware that passes an error on', '/failing/middleware-next', 401],
+  ])('keeps the CORS headers on the response to %s', async (_what, path, status) => {
+    const answer = await send(server, 'GET', path, { origin: ADMIN });
+    expect(answer.status).toBe(status);
+    expect(answer.headers).toEqual(ADMIN_ACTUAL);
+  });
+
+  it('keeps the refusal (Vary only) on an error response to a refused origin', async () => {
+    const answer = await send(server, 'GET', '/failing/error', { origin: EVIL });
+    expect(answer.status).toBe(500);
+    expect(answer.headers).toEqual({ vary: 'Origin' });
+  });
+
+  it('answers the preflight of a route that would fail', async () => {
+    expect((await preflight(server, '/failing/middleware-throws', ADMIN, 'GET')).status).toBe(204);
+  });
+});
+
+@Controller('hello')
+class HelloController {
+  @Get()
+  hello(): string {
+    return 'hello';
+  }
+
+  @Header('Vary', 'Accept-Language')
+  @Get('localized')
+  localized(): string {
+    return 'hallo';
+  }
+}
+
+describe.each(platforms)('Vary set by a route, on %s', (platform) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(platform, {
+      imports: [CorsModule.forRoot({ origin: APP })],
+      controllers: [HelloController],
+    });
+  });
+  afterAll(() => server.close());
+
+  it('merges Origin back into the Vary a route replaces, for allowed and refused origins', async () => {
+    for (const origin of [APP, EVIL]) {
+      const answer = await send(server, 'GET', '/hello/localized', { origin });
+      expect(answer.body).toBe('hallo');
+      expect(answer.headers.vary).toBe('Accept-Language, Origin');
+    }
+  });
+});
+
+describe.each(platforms)('onDecision, on %s', (platform) => {
+  let server: TestServer;
+  const calls: { decision: CorsDecision; request: unknown }[] = [];
+  beforeAll(async () => {
+    server = await startServer(platform, {
+      imports: [
+        CorsModule.forRoot({
+          origin: APP,
+          onDecision: (decision, request) => calls.push({ decision, request }),
+        }),
+      ],
+      controllers: [HelloController],
+    });
+  });
+  afterAll(() => server.close());
+
+  it("receives each decision with the platform's request object", async () => {
+    calls.length = 0;
+    await send(server, 'GET', '/hello?x=1', { origin: APP });
+    await preflight(server, '/hello', EVIL, 'GET');
+    expect(calls.map(({ decision }) => [decision.kind, decision.allowed, decision.reason])).toEqual(
+      [
+        ['actual', true, undefined],
+        ['preflight', false, 'origin-not-allowed'],
+      ],
+    );
+    const request = calls[0]?.request as { url?: string; raw?: unknown; get?: unknown };
+    expect(request.url).toBe('/hello?x=1');
+    // Express hands on its Request (with `get()`), Fastify its FastifyRequest (with `raw`).
+    if (platform === 'express') expect(typeof request.get).toBe('function');
+    else expect(request.raw).toBeDefined();
+  });
+});
+
+describe.each(platforms)('origin functions, on %s', (platform) => {
+  it('grants from an async origin function', async () => {
+    const server = await startServer(platform, {
+      imports: [CorsModule.forRoot({ origin: async (origin) => origin === APP })],
+      controllers: [HelloController],
+    });
+    try {
+      expect((await send(server, 'GET', '/hello', { origin: APP })).headers).toEqual({
+        'access-control-allow-origin': APP,
+        vary: 'Origin',
+      });
+      expect((await preflight(server, '/hello', APP, 'GET')).status).toBe(204);
+      expect((await send(server, 'GET', '/hello', { origin: EVIL })).headers).toEqual({
+        vary: 'Origin',
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    [
+      'throws',
+      (): boolean => {
+        throw new Error('lookup failed');
+      },
+    ],
+    ['rejects', (): Promise<boolean> => Promise.reject(new Error('lookup failed'))],
+  ])(
+    'answers with an error and no grant when the origin function %s, and stays up',
+    async (_what, origin) => {
+      const server = await startServer(platform, {
+        imports: [CorsModule.forRoot({ origin })],
+        controllers: [HelloController],
+      });
+      try {
+        const failed = await send(server, 'GET', '/hello', { origin: APP });
+        expect(failed.status).toBe(500);
+        expect(failed.headers['access-control-allow-origin']).toBeUndefined();
+        expect((await preflight(server, '/hello', APP, 'GET')).status).toBe(500);
+        // Without an Origin the function is not called: the server still serves.
+        expect(await send(server, 'GET', '/hello')).toEqual({
+          status: 200,
+          body: 'hello',
+          headers: { vary: 'Origin' },
+        });
+      } finally {
+        await server.close();
+      }
+    },
+  );
+});
+
+describe.each(platforms)('hostile requests, on %s', (platform) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(platform, {
+      imports: [CorsModule.forRoot({ origin: [APP, ADMIN], credentials: true })],
+      controllers: [HelloController, AccountsController],
+    });
+  });
+  afterAll(() => server.close());
+
+  it('grants nothing to two separate Origin header lines and never echoes them', async () => {
+    for (const method of ['GET', 'OPTIONS']) {
+      const answer = await sendRaw(server, method, '/hello', {
+        origin: [APP, ADMIN],
+        'access-control-request-method': 'GET',
+      });
+      expect(answer.status).toBeLessThan(500);
+      expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+      expect(JSON.stringify(answer.headers)).not.toContain('example.com');
+    }
+  });
+
+  it('answers a burst of 2,000 mixed requests, none failing or hanging', async () => {
+    const kinds = [
+      { send: () => send(server, 'GET', '/hello', { origin: APP }), status: 200, allowOrigin: APP },
+      {
+        send: () => send(server, 'GET', '/hello', { origin: EVIL }),
+        status: 200,
+        allowOrigin: undefined,
+      },
+      {
+        send: () => preflight(server, '/accounts/1', ADMIN, 'DELETE'),
+        status: 204,
+        allowOrigin: ADMIN,
+      },
+      {
+        send: () => preflight(server, '/accounts/1', EVIL, 'DELETE'),
+        status: 403,
+        allowOrigin: undefined,
+      },
+      {
+        send: () => preflight(server, '/hello', `https://${'a'.repeat(8192)}.example.com`, 'GET'),
+        status: 403,
+        allowOrigin: undefined,
+      },
+      {
+        send: () => send(server, 'GET', '/missing', { origin: APP }),
+        status: 404,
+        allowOrigin: APP,
+      },
+    ];
+    const results: boolean[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < 2000) {
+        const kind = kinds[next++ % kinds.length]!;
+        const answer = await kind.send();
+        results.push(
+          answer.status === kind.status &&
+            answer.headers['access-control-allow-origin'] === kind.allowOrigin,
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    expect(results.length).toBe(2000);
+    expect(results.filter((ok) => !ok).length).toBe(0);
+  }, 60_000);
+});
+
+describe('synchronous decisions', () => {
+  const table: RoutePolicies<unknown> = {
+    routes: [
+      {
+        method: 'GET',
+        path: '/hello',
+        hosts: undefined,
+        version: undefined,
+        policy: createCorsPolicy({ origin: APP }),
+      },
+    ],
+    fallback: undefined,
+    versioning: undefined,
+  };
+  const selector = new RouteSelector(
+    createExpressRouteMatcher(table.routes, { caseSensitive: false, strict: false }),
+    table,
+  );
+  const report = createRefusalReporter({});
+  const headers = { origin: APP };
+
+  it('hands an Express request on in the same tick', () => {
+    const set: Record<string, unknown> = {};
+    const res = {
+      setHeader: (name: string, value: unknown) => (set[name] = value),
+      getHeader: (name: string) => set[name],
+    };
+    let handedOn = false;
+    const hook = createExpressCorsHook(selector, report, () => 'localhost');
+    hook(
+      { method: 'GET', url: '/hello', headers } as IncomingMessage,
+      res as unknown as ServerResponse,
+      () => (handedOn = true),
+    );
+    expect(handedOn).toBe(true);
+    expect(set).toEqual({ 'Access-Control-Allow-Origin': APP, Vary: 'Origin' });
+  });
+
+  it('calls a Fastify done() in the same tick', () => {
+    const set: Record<string, unknown> = {};
+    const reply = {
+      raw: { setHeader: () => undefined, getHeader: () => undefined },
+      header: (name: string, value: unknown) => (set[name] = value),
+      getHeader: (name: string) => set[name],
+    };
+    let done = false;
+    const hook = createFastifyCorsHook(selector, report, () => 'localhost');
+    const raw = { method: 'GET', url: '/hello', headers } as IncomingMessage;
+    hook(
+      { raw, headers } as FastifyRequestLike,
+      reply as unknown as FastifyReplyLike,
+      () => (done = true),
+    );
+    expect(done).toBe(true);
+    expect(set).toEqual({ 'Access-Control-Allow-Origin': APP, Vary: 'Origin' });
+  });
+});
