@@ -20,8 +20,17 @@ function refusedActualRow(name: string, options: CorsOptions, origin: string): C
   };
 }
 
-function refusedPreflightRow(name: string, options: CorsOptions, request: RowRequest): ConformanceRow {
-  return { name, options, request, expected: { status: 403, routeRuns: false, headers: { vary: VARY_PREFLIGHT } } };
+function refusedPreflightRow(
+  name: string,
+  options: CorsOptions,
+  request: RowRequest,
+): ConformanceRow {
+  return {
+    name,
+    options,
+    request,
+    expected: { status: 403, routeRuns: false, headers: { vary: VARY_PREFLIGHT } },
+  };
 }
 
 const exact: CorsOptions = { origin: EXAMPLE, credentials: true };
@@ -58,28 +67,106 @@ export const attackRows: readonly ConformanceRow[] = [
   ...lookAlikeOrigins.map(([what, origin]) =>
     refusedActualRow(`allow ${EXAMPLE}: refuses ${what}`, exact, origin),
   ),
-  ...['https://app-example.com', 'https://appxexample.com', 'https://app.examplexcom', 'https://app_example.com'].map(
-    (origin) => refusedActualRow(`allow ${APP}: refuses the look-alike ${origin}`, { origin: APP }, origin),
+  ...[
+    'https://app-example.com',
+    'https://appxexample.com',
+    'https://app.examplexcom',
+    'https://app_example.com',
+  ].map((origin) =>
+    refusedActualRow(`allow ${APP}: refuses the look-alike ${origin}`, { origin: APP }, origin),
   ),
   refusedActualRow('a subdomain pattern refuses the apex', subdomains, EXAMPLE),
   refusedActualRow('a subdomain pattern refuses http:', subdomains, 'http://a.example.com'),
-  refusedActualRow('a subdomain pattern refuses a suffix trick', subdomains, 'https://a.example.com.evil.net'),
-  refusedActualRow('a subdomain pattern refuses a host ending in the base', subdomains, 'https://aexample.com'),
-  refusedActualRow('a subdomain pattern refuses an empty label', subdomains, 'https://.example.com'),
+  refusedActualRow(
+    'a subdomain pattern refuses a suffix trick',
+    subdomains,
+    'https://a.example.com.evil.net',
+  ),
+  refusedActualRow(
+    'a subdomain pattern refuses a host ending in the base',
+    subdomains,
+    'https://aexample.com',
+  ),
+  refusedActualRow(
+    'a subdomain pattern refuses a longer host glued to the base',
+    subdomains,
+    'https://evilexample.com',
+  ),
+  refusedActualRow(
+    'a subdomain pattern refuses a subdomain glued to the base',
+    subdomains,
+    'https://a.evilexample.com',
+  ),
+  refusedActualRow(
+    'a subdomain pattern refuses an empty label',
+    subdomains,
+    'https://.example.com',
+  ),
   refusedActualRow('a subdomain pattern refuses a port', subdomains, 'https://a.example.com:8443'),
   refusedActualRow('a subdomain pattern refuses a path', subdomains, 'https://a.example.com/x'),
-  refusedActualRow('two allowed origins never combine (comma)', two, 'https://a.example, https://b.example'),
-  refusedActualRow('two allowed origins never combine (concatenated)', two, 'https://a.examplehttps://b.example'),
-  refusedActualRow('two allowed origins never combine (host of one, port of other)', two, 'https://a.example:443'),
-  refusedActualRow('a port pattern refuses another host', { origin: 'http://localhost:*' }, 'http://localhost.evil.net:80'),
+  refusedActualRow(
+    'two allowed origins never combine (comma)',
+    two,
+    'https://a.example, https://b.example',
+  ),
+  refusedActualRow(
+    'two allowed origins never combine (concatenated)',
+    two,
+    'https://a.examplehttps://b.example',
+  ),
+  refusedActualRow(
+    'two allowed origins never combine (host of one, port of other)',
+    two,
+    'https://a.example:443',
+  ),
+  refusedActualRow(
+    'a port pattern refuses another host',
+    { origin: 'http://localhost:*' },
+    'http://localhost.evil.net:80',
+  ),
+  refusedActualRow(
+    'a RegExp alternation never matches part of an origin',
+    { origin: /https:\/\/a\.example|https:\/\/b\.example/, credentials: true },
+    'https://a.example.evil.net',
+  ),
+  refusedActualRow(
+    'an origin function never sees an origin with a path',
+    { origin: () => true },
+    `${EXAMPLE}/`,
+  ),
+  refusedActualRow(
+    'an origin function never sees two joined origins',
+    { origin: () => true },
+    `${EXAMPLE}, ${APP}`,
+  ),
+  refusedActualRow(
+    'an origin function never sees an uppercase origin',
+    { origin: () => true },
+    'HTTPS://EXAMPLE.COM',
+  ),
+  refusedActualRow(
+    'an origin function returning a truthy non-boolean grants nothing',
+    { origin: (() => 'yes') as unknown as () => boolean },
+    EXAMPLE,
+  ),
+  {
+    name: "a '*' policy answers a malformed origin with * and never echoes it",
+    options: {},
+    request: { method: 'GET', headers: { origin: `${EXAMPLE}, https://evil.example.net` } },
+    expected: { status: 200, routeRuns: true, headers: { 'access-control-allow-origin': '*' } },
+  },
   refusedPreflightRow('a preflight asking for a lowercase standard method is refused', exact, {
     method: 'OPTIONS',
     headers: { origin: EXAMPLE, 'access-control-request-method': 'delete' },
   }),
-  refusedPreflightRow('a preflight asking for PATCH in lowercase is refused (not normalized by browsers)', exact, {
-    method: 'OPTIONS',
-    headers: { origin: EXAMPLE, 'access-control-request-method': 'patch' },
-  }),
+  refusedPreflightRow(
+    'a preflight asking for PATCH in lowercase is refused (not normalized by browsers)',
+    exact,
+    {
+      method: 'OPTIONS',
+      headers: { origin: EXAMPLE, 'access-control-request-method': 'patch' },
+    },
+  ),
   refusedPreflightRow('a preflight asking for an empty method is refused', exact, {
     method: 'OPTIONS',
     headers: { origin: EXAMPLE, 'access-control-request-method': '' },
@@ -96,22 +183,32 @@ export const attackRows: readonly ConformanceRow[] = [
       'access-control-request-headers': 'x-ok, bad header',
     },
   }),
-  refusedPreflightRow('a preflight with a 12 KB Access-Control-Request-Headers is refused unparsed', exact, {
-    method: 'OPTIONS',
-    headers: {
-      origin: EXAMPLE,
-      'access-control-request-method': 'GET',
-      'access-control-request-headers': Array.from({ length: 1200 }, (_, i) => `x-h${i}`).join(',').slice(0, 12 * 1024),
+  refusedPreflightRow(
+    'a preflight with a 12 KB Access-Control-Request-Headers is refused unparsed',
+    exact,
+    {
+      method: 'OPTIONS',
+      headers: {
+        origin: EXAMPLE,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': Array.from({ length: 1200 }, (_, i) => `x-h${i}`)
+          .join(',')
+          .slice(0, 12 * 1024),
+      },
     },
-  }),
-  refusedPreflightRow('a preflight from a refused origin is refused before its headers are looked at', exact, {
-    method: 'OPTIONS',
-    headers: {
-      origin: 'https://evil.example.net',
-      'access-control-request-method': 'GET',
-      'access-control-request-headers': 'x-a',
+  ),
+  refusedPreflightRow(
+    'a preflight from a refused origin is refused before its headers are looked at',
+    exact,
+    {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://evil.example.net',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'x-a',
+      },
     },
-  }),
+  ),
   {
     name: 'reflected request headers are lowercased, de-duplicated and stripped of empty items',
     options: exact,

@@ -33,39 +33,89 @@ export const configErrorRows: readonly ConfigErrorRow[] = [
     expected: { option: 'origin', mentions: ['/.*/', 'list the origins'] },
   },
   {
+    name: 'a RegExp that matches every https site, with credentials',
+    options: { origin: ['https://app.example.com', /^https:\/\/.+$/], credentials: true },
+    expected: {
+      option: 'origin',
+      mentions: ['/^https:\\/\\/.+$/', 'every site', 'list the origins'],
+    },
+  },
+  {
     name: 'an origin with a trailing slash',
     options: { origin: 'https://app.example.com/' },
-    expected: { option: 'origin', mentions: ['"https://app.example.com/"', 'did you mean https://app.example.com?'] },
+    expected: {
+      option: 'origin',
+      mentions: ['"https://app.example.com/"', 'did you mean https://app.example.com?'],
+    },
   },
   {
     name: 'an origin with a path',
     options: { origin: 'https://app.example.com/api' },
-    expected: { option: 'origin', mentions: ['"https://app.example.com/api"', 'did you mean https://app.example.com?'] },
+    expected: {
+      option: 'origin',
+      mentions: ['"https://app.example.com/api"', 'did you mean https://app.example.com?'],
+    },
   },
   {
     name: 'an origin with a query',
     options: { origin: 'https://app.example.com?x=1' },
-    expected: { option: 'origin', mentions: ['"https://app.example.com?x=1"', 'did you mean https://app.example.com?'] },
+    expected: {
+      option: 'origin',
+      mentions: ['"https://app.example.com?x=1"', 'did you mean https://app.example.com?'],
+    },
   },
   {
     name: 'an origin with user information',
     options: { origin: 'https://user:pw@app.example.com' },
-    expected: { option: 'origin', mentions: ['"https://user:pw@app.example.com"', 'did you mean https://app.example.com?'] },
+    expected: {
+      option: 'origin',
+      mentions: ['"https://user:pw@app.example.com"', 'did you mean https://app.example.com?'],
+    },
   },
   {
     name: 'an origin with no scheme',
     options: { origin: 'app.example.com' },
-    expected: { option: 'origin', mentions: ['"app.example.com"', 'did you mean https://app.example.com?'] },
+    expected: {
+      option: 'origin',
+      mentions: ['"app.example.com"', 'did you mean https://app.example.com?'],
+    },
+  },
+  {
+    name: 'an origin with white space around it',
+    options: { origin: ' https://app.example.com' },
+    expected: {
+      option: 'origin',
+      mentions: ['" https://app.example.com"', 'did you mean https://app.example.com?'],
+    },
+  },
+  {
+    name: 'an origin with an empty label',
+    options: { origin: 'https://app..example.com' },
+    expected: { option: 'origin', mentions: ['"https://app..example.com"', 'empty label'] },
+  },
+  {
+    name: 'an origin with port 0',
+    options: { origin: 'http://localhost:0' },
+    expected: {
+      option: 'origin',
+      mentions: ['"http://localhost:0"', 'invalid port', '1 to 65535'],
+    },
   },
   {
     name: "'*' inside a label",
     options: { origin: 'https://app-*.example.com' },
-    expected: { option: 'origin', mentions: ['"https://app-*.example.com"', 'whole leading label'] },
+    expected: {
+      option: 'origin',
+      mentions: ['"https://app-*.example.com"', 'whole leading label'],
+    },
   },
   {
     name: "'*' in a middle label",
     options: { origin: 'https://app.*.example.com' },
-    expected: { option: 'origin', mentions: ['"https://app.*.example.com"', 'whole leading label'] },
+    expected: {
+      option: 'origin',
+      mentions: ['"https://app.*.example.com"', 'whole leading label'],
+    },
   },
   {
     name: 'a wildcard straight on a top-level domain',
@@ -113,6 +163,16 @@ export const configErrorRows: readonly ConfigErrorRow[] = [
     expected: { option: 'maxAge', mentions: ['1.5', 'non-negative whole number'] },
   },
   {
+    name: 'a maxAge too large to write as whole seconds',
+    options: { maxAge: 1e21 },
+    expected: { option: 'maxAge', mentions: ['1e+21', 'non-negative whole number'] },
+  },
+  {
+    name: "'*' inside a methods list",
+    options: { methods: ['GET', '*'] },
+    expected: { option: 'methods', mentions: ['"*"', "use methods: '*'"] },
+  },
+  {
     name: 'an optionsSuccessStatus outside 200-299',
     options: { optionsSuccessStatus: 301 },
     expected: { option: 'optionsSuccessStatus', mentions: ['301', '2xx'] },
@@ -120,6 +180,9 @@ export const configErrorRows: readonly ConfigErrorRow[] = [
   {
     name: 'a misspelt option name',
     options: { origin: 'https://app.example.com', exposeHeaders: ['x-id'] },
-    expected: { option: 'exposeHeaders', mentions: ['"exposeHeaders"', 'did you mean exposedHeaders?'] },
+    expected: {
+      option: 'exposeHeaders',
+      mentions: ['"exposeHeaders"', 'did you mean exposedHeaders?'],
+    },
   },
 ];

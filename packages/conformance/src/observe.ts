@@ -23,11 +23,22 @@ export function pickCorsHeaders(
 /** What a client observes in a `fetch` Response from the conformance test route. */
 export async function observe(response: Response): Promise<Observation> {
   const body = await response.text();
-  return { status: response.status, routeRuns: body === ROUTE_BODY, headers: pickCorsHeaders(response.headers) };
+  return {
+    status: response.status,
+    routeRuns: body === ROUTE_BODY,
+    headers: pickCorsHeaders(response.headers),
+  };
 }
 
 /** Sends a row's request to `baseUrl` with `fetch` and observes the answer. */
-export async function sendRow(baseUrl: string, request: RowRequest, path = '/'): Promise<Observation> {
-  const response = await fetch(new URL(path, baseUrl), { method: request.method, headers: request.headers });
+export async function sendRow(
+  baseUrl: string,
+  request: RowRequest,
+  path = '/',
+): Promise<Observation> {
+  const response = await fetch(new URL(path, baseUrl), {
+    method: request.method,
+    headers: request.headers,
+  });
   return observe(response);
 }

@@ -90,7 +90,10 @@ export const requestRows: readonly ConformanceRow[] = [
     name: "no Origin, '*' policy with exposed headers: allow-origin * and expose headers",
     options: { origin: '*', exposedHeaders: ['X-Total', 'x-page'] },
     request: get(),
-    expected: routeRuns({ 'access-control-allow-origin': '*', 'access-control-expose-headers': 'x-total,x-page' }),
+    expected: routeRuns({
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'x-total,x-page',
+    }),
   },
   {
     name: 'no Origin, allowlist policy: no grant, Vary: Origin',
@@ -439,5 +442,88 @@ export const requestRows: readonly ConformanceRow[] = [
     options: { origin: /https:\/\/example\.org/ },
     request: get('https://example.org.evil.net'),
     expected: refusedActual,
+  },
+  {
+    name: 'a RegExp alternation is tested against the whole origin too',
+    options: { origin: /https:\/\/a\.example|https:\/\/b\.example/ },
+    request: get('https://b.example'),
+    expected: allowedActual('https://b.example'),
+  },
+  {
+    name: 'a subdomain pattern with a Unicode base allows its punycode subdomains',
+    options: { origin: 'https://*.bücher.example' },
+    request: get('https://shop.xn--bcher-kva.example'),
+    expected: allowedActual('https://shop.xn--bcher-kva.example'),
+  },
+  {
+    name: 'an IPv6 origin is allowed when listed',
+    options: { origin: 'http://[::1]:3000' },
+    request: get('http://[::1]:3000'),
+    expected: allowedActual('http://[::1]:3000'),
+  },
+  {
+    name: 'a browser-extension origin is allowed when listed',
+    options: { origin: 'chrome-extension://abcdefghijklmnop' },
+    request: get('chrome-extension://abcdefghijklmnop'),
+    expected: allowedActual('chrome-extension://abcdefghijklmnop'),
+  },
+
+  // Origin functions.
+  {
+    name: 'an origin function allows the origins it returns true for',
+    options: { origin: (origin: string) => origin.endsWith('.example.com') },
+    request: get(APP),
+    expected: allowedActual(APP),
+  },
+  {
+    name: 'an origin function refuses the origins it returns false for',
+    options: { origin: (origin: string) => origin.endsWith('.example.com'), credentials: true },
+    request: get(EVIL),
+    expected: refusedActual,
+  },
+  {
+    name: 'an async origin function allows the origins it resolves true for',
+    options: { origin: async (origin: string) => origin === APP, credentials: true },
+    request: get(APP),
+    expected: routeRuns({
+      'access-control-allow-origin': APP,
+      'access-control-allow-credentials': 'true',
+      vary: VARY_ORIGIN,
+    }),
+  },
+  {
+    name: 'an async origin function decides a preflight',
+    options: { origin: async (origin: string) => origin === APP },
+    request: preflight(APP, 'PATCH', 'x-custom'),
+    expected: answered({
+      'access-control-allow-origin': APP,
+      'access-control-allow-methods': DEFAULT_METHODS,
+      'access-control-allow-headers': 'x-custom',
+      vary: VARY_PREFLIGHT,
+    }),
+  },
+
+  // Request headers read as the Fetch Standard sends them.
+  {
+    name: 'an empty Access-Control-Request-Headers asks for no header',
+    options: exactPolicy,
+    request: preflight(APP, 'PUT', ''),
+    expected: answered({
+      'access-control-allow-origin': APP,
+      'access-control-allow-methods': DEFAULT_METHODS,
+      vary: VARY_PREFLIGHT,
+    }),
+  },
+  {
+    name: 'Access-Control-Request-Private-Network other than "true" asks for nothing',
+    options: exactPolicy,
+    request: preflight(APP, 'GET', undefined, {
+      'access-control-request-private-network': 'false',
+    }),
+    expected: answered({
+      'access-control-allow-origin': APP,
+      'access-control-allow-methods': DEFAULT_METHODS,
+      vary: VARY_PREFLIGHT,
+    }),
   },
 ];

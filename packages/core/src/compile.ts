@@ -1,9 +1,5 @@
 import { CorsConfigError, describeValue, type CorsConfigIssue } from './config-error.js';
 import {
-  ALLOW_CREDENTIALS,
-  ALLOW_ORIGIN,
-  EXPOSE_HEADERS,
-  MAX_AGE,
   ORIGIN,
   REQUEST_HEADERS,
   REQUEST_METHOD,
@@ -35,10 +31,10 @@ export interface CompiledPolicy<Request> {
   readonly credentials: boolean;
   /** Whether the answer depends on the request's origin (every policy but `'*'`). */
   readonly variesByOrigin: boolean;
-  /** Headers of every granted actual request, `Access-Control-Allow-Origin` aside. */
-  readonly actualHeaders: Readonly<Record<string, string>>;
-  /** Headers of every granted preflight that do not depend on the request. */
-  readonly preflightHeaders: Readonly<Record<string, string>>;
+  /** `Access-Control-Expose-Headers` of a granted actual request, joined once; none when unset. */
+  readonly exposedHeaders: string | undefined;
+  /** `Access-Control-Max-Age` of a granted preflight, written once; none when unset. */
+  readonly maxAge: string | undefined;
   readonly methods: AllowedMethodsRule;
   readonly allowedHeaders: AllowedHeadersRule;
   readonly privateNetwork: boolean;
@@ -71,11 +67,20 @@ const OPTION_ALIASES: Readonly<Record<string, keyof CorsOptions>> = {
  * Validates and compiles options. Collects every problem and throws one `CorsConfigError`
  * listing them all.
  */
-export function compileOptions<Request>(options: CorsOptions<Request> | undefined): CompiledPolicy<Request> {
+export function compileOptions<Request>(
+  options: CorsOptions<Request> | undefined,
+): CompiledPolicy<Request> {
   const issues: CorsConfigIssue[] = [];
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+  if (
+    options !== undefined &&
+    (typeof options !== 'object' || options === null || Array.isArray(options))
+  ) {
     throw new CorsConfigError([
-      { option: 'options', value: options, message: `${describeValue(options)} is not an options object` },
+      {
+        option: 'options',
+        value: options,
+        message: `${describeValue(options)} is not an options object`,
+      },
     ]);
   }
   const input: CorsOptions<Request> = options ?? {};
@@ -86,12 +91,20 @@ export function compileOptions<Request>(options: CorsOptions<Request> | undefine
   const privateNetwork = checkBoolean(input, 'privateNetwork', issues);
   const preflightContinue = checkBoolean(input, 'preflightContinue', issues);
 
-  if (credentials && origins.matchesEverything) {
+  if (credentials && origins.allowsAnyOrigin) {
     issues.push({
       option: 'origin',
       value: input.origin ?? '*',
       message: `${describeValue(input.origin ?? '*')} allows every origin, which browsers refuse together with credentials: true`,
       hint: "list the origins instead, e.g. origin: ['https://app.example.com']",
+    });
+  } else if (credentials && origins.broadRegExp !== undefined) {
+    // Browsers accept a reflected origin with credentials, so this one would not fail safe.
+    issues.push({
+      option: 'origin',
+      value: origins.broadRegExp,
+      message: `${describeValue(origins.broadRegExp)} matches every site (even https://attacker.invalid), so with credentials: true any site could read your users' data`,
+      hint: "list the origins instead, e.g. origin: ['https://app.example.com'], or anchor the RegExp on your domain",
     });
   }
 
@@ -103,11 +116,15 @@ export function compileOptions<Request>(options: CorsOptions<Request> | undefine
       option: 'exposedHeaders',
       value: '*',
       message: "'*' is read as a literal header name when credentials: true",
-      hint: 'list the headers to expose, e.g. exposedHeaders: [\'x-request-id\']',
+      hint: "list the headers to expose, e.g. exposedHeaders: ['x-request-id']",
     });
   }
   const maxAge = input.maxAge;
-  if (maxAge !== undefined && !(typeof maxAge === 'number' && Number.isInteger(maxAge) && maxAge >= 0)) {
+  // A whole number above 2^53 may print as `1e+21`, which is not delta-seconds (RFC 9111 §1.2.2).
+  if (
+    maxAge !== undefined &&
+    !(typeof maxAge === 'number' && Number.isSafeInteger(maxAge) && maxAge >= 0)
+  ) {
     issues.push({
       option: 'maxAge',
       value: maxAge,
@@ -125,30 +142,23 @@ export function compileOptions<Request>(options: CorsOptions<Request> | undefine
     });
   }
   if (input.onDecision !== undefined && typeof input.onDecision !== 'function') {
-    issues.push({ option: 'onDecision', value: input.onDecision, message: `${describeValue(input.onDecision)} is not a function` });
+    issues.push({
+      option: 'onDecision',
+      value: input.onDecision,
+      message: `${describeValue(input.onDecision)} is not a function`,
+    });
   }
   const debug = input.debug;
   if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
-    issues.push({ option: 'debug', value: debug, message: `${describeValue(debug)} is not a boolean or a function` });
+    issues.push({
+      option: 'debug',
+      value: debug,
+      message: `${describeValue(debug)} is not a boolean or a function`,
+    });
   }
   if (issues.length > 0) throw new CorsConfigError(issues);
 
   const variesByOrigin = !origins.allowsAnyOrigin;
-  const actualHeaders: Record<string, string> = {};
-  const preflightHeaders: Record<string, string> = {};
-  if (origins.allowsAnyOrigin) {
-    actualHeaders[ALLOW_ORIGIN] = '*';
-    preflightHeaders[ALLOW_ORIGIN] = '*';
-  }
-  if (credentials) {
-    actualHeaders[ALLOW_CREDENTIALS] = 'true';
-    preflightHeaders[ALLOW_CREDENTIALS] = 'true';
-  }
-  if (exposedHeaders !== undefined && (exposedHeaders === '*' || exposedHeaders.length > 0)) {
-    actualHeaders[EXPOSE_HEADERS] = exposedHeaders === '*' ? '*' : exposedHeaders.join(',');
-  }
-  if (maxAge !== undefined) preflightHeaders[MAX_AGE] = String(maxAge);
-
   const preflightVary = [REQUEST_METHOD, REQUEST_HEADERS];
   if (privateNetwork) preflightVary.push(REQUEST_PRIVATE_NETWORK);
   if (variesByOrigin) preflightVary.unshift(ORIGIN);
@@ -157,10 +167,14 @@ export function compileOptions<Request>(options: CorsOptions<Request> | undefine
     origins,
     credentials,
     variesByOrigin,
-    actualHeaders,
-    preflightHeaders,
+    exposedHeaders:
+      exposedHeaders === '*' ? '*' : exposedHeaders?.length ? exposedHeaders.join(',') : undefined,
+    maxAge: maxAge === undefined ? undefined : String(maxAge),
     // Fetch: with credentials, `*` is a literal name, so "any" must reflect the request.
-    methods: methods === '*' ? { kind: 'any' } : { kind: 'list', names: new Set(methods), value: methods.join(',') },
+    methods:
+      methods === '*'
+        ? { kind: 'any' }
+        : { kind: 'list', names: new Set(methods), value: methods.join(',') },
     allowedHeaders,
     privateNetwork,
     preflightContinue,
@@ -168,14 +182,20 @@ export function compileOptions<Request>(options: CorsOptions<Request> | undefine
     actualVary: variesByOrigin ? [ORIGIN] : [],
     preflightVary,
     onDecision: input.onDecision,
-    debug: debug === true ? (line) => console.warn(line) : typeof debug === 'function' ? debug : undefined,
+    debug:
+      debug === true
+        ? (line) => console.warn(line)
+        : typeof debug === 'function'
+          ? debug
+          : undefined,
   };
 }
 
 function checkOptionNames(input: object, issues: CorsConfigIssue[]): void {
   for (const key of Object.keys(input)) {
     if ((OPTION_NAMES as readonly string[]).includes(key)) continue;
-    const alias = OPTION_ALIASES[key] ?? OPTION_NAMES.find((name) => name.toLowerCase() === key.toLowerCase());
+    const alias =
+      OPTION_ALIASES[key] ?? OPTION_NAMES.find((name) => name.toLowerCase() === key.toLowerCase());
     issues.push({
       option: key,
       value: (input as Record<string, unknown>)[key],
@@ -199,7 +219,7 @@ function checkBoolean<Request>(
 
 function compileMethods(value: unknown, issues: CorsConfigIssue[]): readonly string[] | '*' {
   if (value === undefined) return DEFAULT_METHODS;
-  const names = compileList('methods', value, issues, 'e.g. methods: [\'GET\', \'POST\']');
+  const names = compileList('methods', value, issues, "e.g. methods: ['GET', 'POST']");
   if (names === '*' || names === undefined) return names ?? DEFAULT_METHODS;
   const methods: string[] = [];
   for (const name of names) {
@@ -224,7 +244,12 @@ function compileHeaderNames(
   issues: CorsConfigIssue[],
 ): readonly string[] | '*' | undefined {
   if (value === undefined) return undefined;
-  const names = compileList(option, value, issues, `e.g. ${option}: ['content-type', 'x-request-id']`);
+  const names = compileList(
+    option,
+    value,
+    issues,
+    `e.g. ${option}: ['content-type', 'x-request-id']`,
+  );
   if (names === '*' || names === undefined) return names;
   // Header names are case-insensitive; browsers send and compare them lowercased.
   return [...new Set(names.map((name) => name.toLowerCase()))];
@@ -251,7 +276,12 @@ function compileList(
     return undefined;
   }
   if (!Array.isArray(value)) {
-    issues.push({ option, value, message: `${describeValue(value)} is not an array or '*'`, hint: example });
+    issues.push({
+      option,
+      value,
+      message: `${describeValue(value)} is not an array or '*'`,
+      hint: example,
+    });
     return undefined;
   }
   let valid = true;

@@ -40,6 +40,9 @@ export interface CorsDecision {
   readonly status?: number;
   /** Why no grant was given (refusals of CORS requests only). */
   readonly reason?: RefusalReason;
-  /** The offending request value for `reason` (an origin, method or header name). Never sent. */
+  /**
+   * The offending request value for `reason` (an origin, method or header name), cut to 200
+   * characters. For logs and metrics; never sent.
+   */
   readonly detail?: string;
 }

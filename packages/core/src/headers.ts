@@ -77,19 +77,21 @@ export function mergeVary(
         ? existing.join(', ')
         : String(existing);
   if (names.length === 0) return current;
-  if (current === '') return names.join(', ');
   const present = new Set<string>();
+  // One pass over the existing value (linear, whatever its size): `split` and `trim` only.
   for (const part of current.split(',')) {
     const token = part.trim().toLowerCase();
+    // RFC 9110 §12.5.5: `*` already says the response varies on everything.
     if (token === '*') return '*';
     if (token !== '') present.add(token);
   }
-  let merged = current;
+  // A value with no token at all (empty, or only commas and white space) is replaced.
+  let merged = present.size === 0 ? '' : current;
   for (const name of names) {
     const lower = name.toLowerCase();
     if (present.has(lower)) continue;
     present.add(lower);
-    merged += `, ${name}`;
+    merged = merged === '' ? name : `${merged}, ${name}`;
   }
   return merged;
 }

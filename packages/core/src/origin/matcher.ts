@@ -1,18 +1,18 @@
 import { describeValue, type CorsConfigIssue } from '../config-error.js';
 import type { OriginFunction, OriginOption } from '../options.js';
 import { matchesPattern } from './pattern.js';
-import {
-  parseConfiguredOrigin,
-  parseRequestOrigin,
-  type OriginPatternSpec,
-} from './parse.js';
+import { parseConfiguredOrigin, parseRequestOrigin, type OriginPatternSpec } from './parse.js';
 
 /** The `origin` option, compiled: looked up per request by `matchOrigin`. */
 export interface OriginMatcher<Request> {
   /** `origin: '*'` (or `'*'` in a list): every origin, answered with `*`. */
   readonly allowsAnyOrigin: boolean;
-  /** Whether some configured entry (a RegExp) matches any origin we could think of. */
-  readonly matchesEverything: boolean;
+  /**
+   * The first RegExp (as the user wrote it) that allows sites nobody can mean: it matches an
+   * origin on the reserved `.invalid` domain (`/.+/`, `/^https:\/\/.+$/`). Such a RegExp must
+   * not be combined with credentials.
+   */
+  readonly broadRegExp: RegExp | undefined;
   readonly exact: ReadonlySet<string>;
   readonly patterns: readonly OriginPatternSpec[];
   readonly regexps: readonly RegExp[];
@@ -21,8 +21,9 @@ export interface OriginMatcher<Request> {
   readonly needsParsing: boolean;
 }
 
-// Two unrelated origins: a RegExp that matches both is treated as matching everything.
-const UNRELATED_ORIGINS = ['https://attacker.invalid', 'http://127.0.0.1:8080'];
+// RFC 2606 reserves `.invalid`: no real site lives there, so a RegExp that matches one of these
+// matches sites its author cannot mean (`/.*/`, `/^https:\/\/.+$/`, `/^https?:\/\/[^/]+$/`).
+const UNRELATED_ORIGINS = ['https://attacker.invalid', 'http://attacker.invalid:8080'];
 
 /** Compiles the `origin` option, reporting every bad entry into `issues`. */
 export function compileOrigins<Request>(
@@ -32,6 +33,7 @@ export function compileOrigins<Request>(
   const exact = new Set<string>();
   const patterns: OriginPatternSpec[] = [];
   const regexps: RegExp[] = [];
+  let broadRegExp: RegExp | undefined;
   let allowsAnyOrigin = false;
   let originFunction: OriginFunction<Request> | undefined;
 
@@ -41,9 +43,16 @@ export function compileOrigins<Request>(
       if (parsed.kind === 'any') allowsAnyOrigin = true;
       else if (parsed.kind === 'exact') exact.add(parsed.origin);
       else if (parsed.kind === 'pattern') patterns.push(parsed.pattern);
-      else issues.push(withHint({ option: 'origin', value: entry, message: parsed.message }, parsed.hint));
+      else
+        issues.push(
+          withHint({ option: 'origin', value: entry, message: parsed.message }, parsed.hint),
+        );
     } else if (entry instanceof RegExp) {
-      regexps.push(wholeOrigin(entry));
+      const re = wholeOrigin(entry);
+      regexps.push(re);
+      if (broadRegExp === undefined && UNRELATED_ORIGINS.some((origin) => re.test(origin))) {
+        broadRegExp = entry;
+      }
     } else {
       issues.push({
         option: 'origin',
@@ -61,11 +70,9 @@ export function compileOrigins<Request>(
   else if (Array.isArray(option)) for (const entry of option) add(entry);
   else add(option);
 
-  const matchesEverything =
-    allowsAnyOrigin || regexps.some((re) => UNRELATED_ORIGINS.every((o) => re.test(o)));
   return {
     allowsAnyOrigin,
-    matchesEverything,
+    broadRegExp,
     exact,
     patterns,
     regexps,
@@ -88,13 +95,17 @@ export function matchOrigin<Request>(
   if (matcher.exact.has(origin)) return true;
   if (!matcher.needsParsing) return false;
   if (origin === 'null') {
-    return matcher.originFunction ? callOriginFunction(matcher.originFunction, origin, request) : false;
+    return matcher.originFunction
+      ? callOriginFunction(matcher.originFunction, origin, request)
+      : false;
   }
   const parsed = parseRequestOrigin(origin);
   if (!parsed) return false;
   for (const pattern of matcher.patterns) if (matchesPattern(pattern, parsed)) return true;
   for (const re of matcher.regexps) if (re.test(origin)) return true;
-  return matcher.originFunction ? callOriginFunction(matcher.originFunction, origin, request) : false;
+  return matcher.originFunction
+    ? callOriginFunction(matcher.originFunction, origin, request)
+    : false;
 }
 
 function callOriginFunction<Request>(

@@ -35,6 +35,7 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = {
   https: '443',
   ws: '80',
   wss: '443',
+  ftp: '21',
 };
 
 const SPECIAL_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'ftp']);
@@ -88,11 +89,13 @@ export function parseConfiguredOrigin(value: string): ConfiguredOrigin | OriginP
   let port: string;
   if (rawPort === '*' || rawPort === '') {
     port = rawPort;
-  } else if (PORT.test(rawPort) && Number(rawPort) <= 65535) {
+  } else if (PORT.test(rawPort) && Number(rawPort) >= 1 && Number(rawPort) <= 65535) {
     const number = String(Number(rawPort));
     port = DEFAULT_PORTS[scheme] === number ? '' : number;
   } else {
-    return fail(`${q(value)} has an invalid port ${q(rawPort)}; use a number or '*'`);
+    return fail(
+      `${q(value)} has an invalid port ${q(rawPort)}; use a port number from 1 to 65535, or '*'`,
+    );
   }
 
   let anySubdomain = false;
@@ -107,10 +110,17 @@ export function parseConfiguredOrigin(value: string): ConfiguredOrigin | OriginP
     );
   }
   if (host.endsWith('.')) {
-    return fail(`${q(value)} ends its host with a dot`, suggest(origin(scheme, host.replace(/\.+$/, ''), port, anySubdomain)));
+    return fail(
+      `${q(value)} ends its host with a dot`,
+      suggest(origin(scheme, host.replace(/\.+$/, ''), port, anySubdomain)),
+    );
   }
   const normalizedHost = normalizeHost(scheme, host);
   if (normalizedHost === undefined) return fail(`${q(value)} has an invalid host ${q(host)}`);
+  // A browser never sends an empty label, so such an origin could never match.
+  if (!normalizedHost.startsWith('[') && normalizedHost.split('.').includes('')) {
+    return fail(`${q(value)} has an empty label in its host`);
+  }
   const isAddress = normalizedHost.startsWith('[') || /^[0-9.]+$/.test(normalizedHost);
   if (anySubdomain && (!normalizedHost.includes('.') || isAddress)) {
     return fail(

@@ -1,0 +1,96 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  createCorsPolicy,
+  explainRefusal,
+  isPromiseLike,
+  mergeVary,
+  refusePreflight,
+  type CorsConfigError,
+  type CorsConfigIssue,
+  type CorsDecision,
+  type CorsOptions,
+  type CorsPolicy,
+  type CorsRequest,
+  type OriginFunction,
+  type RefusalReason,
+} from './index.js';
+
+interface Ctx {
+  readonly tenant: string;
+}
+
+describe('public types', () => {
+  it('hands the framework request type to an origin function and to onDecision', () => {
+    createCorsPolicy<Ctx>({
+      origin: (origin, ctx) => {
+        expectTypeOf(origin).toEqualTypeOf<string>();
+        expectTypeOf(ctx).toEqualTypeOf<Ctx>();
+        return ctx.tenant === 'a';
+      },
+      onDecision: (decision, ctx) => {
+        expectTypeOf(decision).toEqualTypeOf<CorsDecision>();
+        expectTypeOf(ctx).toEqualTypeOf<Ctx>();
+      },
+    });
+    expectTypeOf<CorsOptions<Ctx>['origin']>()
+      .extract<OriginFunction<Ctx>>()
+      .toEqualTypeOf<OriginFunction<Ctx>>();
+  });
+
+  it('accepts every documented form of origin', () => {
+    expectTypeOf<'*'>().toExtend<CorsOptions['origin']>();
+    expectTypeOf<string>().toExtend<CorsOptions['origin']>();
+    expectTypeOf<RegExp>().toExtend<CorsOptions['origin']>();
+    expectTypeOf<readonly (string | RegExp)[]>().toExtend<CorsOptions['origin']>();
+    expectTypeOf<() => Promise<boolean>>().toExtend<CorsOptions['origin']>();
+    expectTypeOf<boolean>().not.toExtend<CorsOptions['origin']>();
+    expectTypeOf<() => string>().not.toExtend<CorsOptions['origin']>();
+  });
+
+  it('evaluates to a decision or a promise of one', () => {
+    const policy = createCorsPolicy<Ctx>({ origin: 'https://app.example.com' });
+    expectTypeOf(policy).toEqualTypeOf<CorsPolicy<Ctx>>();
+    expectTypeOf(policy.evaluate).parameter(0).toEqualTypeOf<CorsRequest<Ctx>>();
+    expectTypeOf(policy.evaluate).returns.toEqualTypeOf<CorsDecision | Promise<CorsDecision>>();
+    expectTypeOf(policy.variesByOrigin).toEqualTypeOf<boolean>();
+  });
+
+  it('makes a misspelt or mistyped option a type error', () => {
+    // @ts-expect-error `exposeHeaders` is not an option (it is `exposedHeaders`).
+    createCorsPolicy({ exposeHeaders: ['x-id'] });
+    // @ts-expect-error `credentials` is a boolean.
+    createCorsPolicy({ credentials: 'true' });
+    // @ts-expect-error `methods` is an array or '*', not a comma-separated string.
+    createCorsPolicy({ methods: 'GET,POST' });
+    const forAnotherRequest = (_origin: string, request: { other: number }): boolean =>
+      request.other > 0;
+    // @ts-expect-error an origin function receives the request type it was declared with.
+    createCorsPolicy<Ctx>({ origin: forAnotherRequest });
+  });
+
+  it('describes a decision as read-only data', () => {
+    expectTypeOf<CorsDecision['kind']>().toEqualTypeOf<'not-cors' | 'actual' | 'preflight'>();
+    expectTypeOf<CorsDecision['action']>().toEqualTypeOf<'continue' | 'respond'>();
+    expectTypeOf<CorsDecision['headers']>().toEqualTypeOf<Readonly<Record<string, string>>>();
+    expectTypeOf<CorsDecision['vary']>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf<CorsDecision['reason']>().toEqualTypeOf<RefusalReason | undefined>();
+    expectTypeOf<'origin-malformed'>().toExtend<RefusalReason>();
+    expectTypeOf<'nope'>().not.toExtend<RefusalReason>();
+  });
+
+  it('types the helpers adapters use', () => {
+    expectTypeOf(mergeVary).returns.toEqualTypeOf<string>();
+    expectTypeOf(explainRefusal).returns.toEqualTypeOf<string>();
+    expectTypeOf(refusePreflight).parameter(0).toEqualTypeOf<RefusalReason>();
+    expectTypeOf(refusePreflight).returns.toEqualTypeOf<CorsDecision>();
+    const value: unknown = undefined;
+    if (isPromiseLike<CorsDecision>(value))
+      expectTypeOf(value).toEqualTypeOf<PromiseLike<CorsDecision>>();
+  });
+
+  it('lists configuration issues on the error', () => {
+    expectTypeOf<CorsConfigError>().toExtend<Error>();
+    expectTypeOf<CorsConfigError['issues']>().toEqualTypeOf<readonly CorsConfigIssue[]>();
+    expectTypeOf<CorsConfigIssue['hint']>().toEqualTypeOf<string | undefined>();
+  });
+});
