@@ -1,4 +1,4 @@
-export { createCorsPolicy, explainRefusal, refusePreflight } from './policy.js';
+export { classifyRequest, createCorsPolicy, explainRefusal, refusePreflight } from './policy.js';
 export type { CorsPolicy, CorsRequest } from './policy.js';
 export { CorsConfigError } from './config-error.js';
 export type { CorsConfigIssue } from './config-error.js';

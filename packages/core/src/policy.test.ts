@@ -4,7 +4,13 @@ import type { CorsDecision, RefusalReason } from './decision.js';
 import { MAX_REQUEST_HEADERS_LENGTH } from './headers.js';
 import type { CorsOptions } from './options.js';
 import { isPromiseLike } from './origin/matcher.js';
-import { createCorsPolicy, explainRefusal, refusePreflight, type CorsRequest } from './policy.js';
+import {
+  classifyRequest,
+  createCorsPolicy,
+  explainRefusal,
+  refusePreflight,
+  type CorsRequest,
+} from './policy.js';
 
 const APP = 'https://app.example.com';
 const EVIL = 'https://evil.example.net';
@@ -684,5 +690,25 @@ describe('choices where the SPEC is silent', () => {
     expect(createCorsPolicy().variesByOrigin).toBe(false);
     expect(createCorsPolicy({ origin: APP }).variesByOrigin).toBe(true);
     expect(createCorsPolicy({ origin: () => true }).variesByOrigin).toBe(true);
+  });
+});
+
+describe('classifyRequest', () => {
+  it.each([
+    { request: { method: 'GET' }, kind: 'not-cors' },
+    { request: { method: 'OPTIONS', requestMethod: 'PUT' }, kind: 'not-cors' },
+    { request: { method: 'GET', origin: 'https://a.example' }, kind: 'actual' },
+    { request: { method: 'OPTIONS', origin: 'https://a.example' }, kind: 'actual' },
+    {
+      request: { method: 'POST', origin: 'https://a.example', requestMethod: 'PUT' },
+      kind: 'actual',
+    },
+    {
+      request: { method: 'OPTIONS', origin: 'https://a.example', requestMethod: '' },
+      kind: 'preflight',
+    },
+    { request: { method: 'OPTIONS', origin: 'null', requestMethod: 'PUT' }, kind: 'preflight' },
+  ] as const)('sorts $request.method with $request as $kind', ({ request, kind }) => {
+    expect(classifyRequest(request)).toBe(kind);
   });
 });

@@ -1,5 +1,5 @@
 import { compileOptions, type CompiledPolicy } from './compile.js';
-import type { CorsDecision, RefusalReason } from './decision.js';
+import type { CorsDecision, CorsRequestKind, RefusalReason } from './decision.js';
 import {
   ALLOW_CREDENTIALS,
   ALLOW_HEADERS,
@@ -178,21 +178,30 @@ function createDecide<Request>(
   };
 
   return (cors) => {
-    const origin = cors.origin;
-    // Fetch: a request without an `Origin` header is not a CORS request.
-    if (origin === undefined || origin === null) return notCors;
-    // Fetch: a preflight is OPTIONS with `Origin` and `Access-Control-Request-Method`; any
-    // other OPTIONS is an ordinary request that the route handles.
-    if (
-      cors.method === 'OPTIONS' &&
-      cors.requestMethod !== undefined &&
-      cors.requestMethod !== null
-    ) {
-      return preflight(origin, cors);
+    switch (classifyRequest(cors)) {
+      case 'not-cors':
+        return notCors;
+      case 'preflight':
+        return preflight(cors.origin as string, cors);
+      default:
+        return actual(cors.origin as string, cors.request as Request);
     }
-    // Fetch: everything else with an `Origin` is an actual (simple or preflighted) request.
-    return actual(origin, cors.request as Request);
   };
+}
+
+/**
+ * Sorts a request the way the Fetch Standard does, before anything else is read: no `Origin`
+ * is not a CORS request; `OPTIONS` with `Origin` and `Access-Control-Request-Method` is a
+ * preflight; anything else with an `Origin` is an actual request (an `OPTIONS` without
+ * `Access-Control-Request-Method` included, which the route handles).
+ */
+export function classifyRequest(request: CorsRequest<unknown>): CorsRequestKind {
+  if (request.origin === undefined || request.origin === null) return 'not-cors';
+  return request.method === 'OPTIONS' &&
+    request.requestMethod !== undefined &&
+    request.requestMethod !== null
+    ? 'preflight'
+    : 'actual';
 }
 
 type PreflightAnswer =

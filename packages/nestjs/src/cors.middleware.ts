@@ -1,4 +1,5 @@
 import {
+  classifyRequest,
   explainRefusal,
   isPromiseLike,
   mergeVary,
@@ -72,9 +73,9 @@ function decide<Request>(
     requestPrivateNetwork: headerValue(headers[REQUEST_PRIVATE_NETWORK_KEY]),
     request: incoming.request,
   };
-  // Fetch: a preflight is OPTIONS with Origin and Access-Control-Request-Method. It asks about
-  // the actual request, so it is answered by the route that will serve that method on this URL.
-  if (method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined) {
+  // A preflight asks about the actual request, so it is answered by the route that will serve
+  // the requested method on this URL.
+  if (classifyRequest(cors) === 'preflight' && requestMethod !== undefined) {
     const route = routes.forPreflight(requestMethod, url, incoming);
     if (route.ambiguous) {
       return report(
