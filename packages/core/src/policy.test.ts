@@ -712,3 +712,48 @@ describe('classifyRequest', () => {
     expect(classifyRequest(request)).toBe(kind);
   });
 });
+
+describe('reading the request', () => {
+  function countingRequest(method: string, origin: string | undefined, requestMethod?: string) {
+    const reads: string[] = [];
+    const request: CorsRequest = {
+      method,
+      origin,
+      get requestMethod() {
+        reads.push('requestMethod');
+        return requestMethod;
+      },
+      get requestHeaders() {
+        reads.push('requestHeaders');
+        return 'x-a';
+      },
+      get requestPrivateNetwork() {
+        reads.push('requestPrivateNetwork');
+        return undefined;
+      },
+    };
+    return { request, reads };
+  }
+
+  it('reads no Access-Control-Request-* header for an actual request', () => {
+    const { request, reads } = countingRequest('GET', 'https://a.example');
+    createCorsPolicy({ origin: 'https://a.example' }).evaluate(request);
+    expect(reads).toEqual([]);
+  });
+
+  it('reads only Access-Control-Request-Method for an OPTIONS request that is not a preflight', () => {
+    const { request, reads } = countingRequest('OPTIONS', 'https://a.example');
+    createCorsPolicy({ origin: 'https://a.example' }).evaluate(request);
+    expect(reads).toEqual(['requestMethod']);
+  });
+
+  it('reads the other headers of a preflight only once its origin is allowed', () => {
+    const refused = countingRequest('OPTIONS', 'https://b.example', 'PUT');
+    createCorsPolicy({ origin: 'https://a.example' }).evaluate(refused.request);
+    expect(refused.reads).not.toContain('requestHeaders');
+
+    const allowed = countingRequest('OPTIONS', 'https://a.example', 'PUT');
+    createCorsPolicy({ origin: 'https://a.example' }).evaluate(allowed.request);
+    expect(allowed.reads).toContain('requestHeaders');
+  });
+});

@@ -18,7 +18,12 @@ import { REFUSED_PREFLIGHT_STATUS, type CorsOptions } from './options.js';
 import { isPromiseLike, matchOrigin } from './origin/matcher.js';
 import { parseRequestOrigin } from './origin/parse.js';
 
-/** The parts of a request a CORS decision reads. Adapters fill it from their framework. */
+/**
+ * The parts of a request a CORS decision reads. Adapters fill it from their framework. The
+ * fields may be getters: the core reads `requestMethod` only for an `OPTIONS` request with an
+ * `Origin`, and the other `Access-Control-Request-*` headers only for a preflight, so an adapter
+ * whose header look-ups cost something can defer them.
+ */
 export interface CorsRequest<Request = unknown> {
   /** The request method, as received (`GET`, `OPTIONS`, …). */
   readonly method: string;
@@ -197,11 +202,9 @@ function createDecide<Request>(
  */
 export function classifyRequest(request: CorsRequest<unknown>): CorsRequestKind {
   if (request.origin === undefined || request.origin === null) return 'not-cors';
-  return request.method === 'OPTIONS' &&
-    request.requestMethod !== undefined &&
-    request.requestMethod !== null
-    ? 'preflight'
-    : 'actual';
+  if (request.method !== 'OPTIONS') return 'actual';
+  const requestMethod = request.requestMethod;
+  return requestMethod === undefined || requestMethod === null ? 'actual' : 'preflight';
 }
 
 type PreflightAnswer =
