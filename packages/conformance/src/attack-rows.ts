@@ -33,7 +33,9 @@ function refusedPreflightRow(
   };
 }
 
-const exact: CorsOptions = { origin: EXAMPLE, credentials: true };
+/** The policy most hostile rows run against: one exact origin, with credentials. */
+export const hostilePolicy: CorsOptions = { origin: EXAMPLE, credentials: true };
+const exact = hostilePolicy;
 const subdomains: CorsOptions = { origin: 'https://*.example.com', credentials: true };
 const two: CorsOptions = { origin: ['https://a.example', 'https://b.example'], credentials: true };
 

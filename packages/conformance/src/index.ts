@@ -1,9 +1,12 @@
 export { requestRows } from './rows.js';
 export type { ConformanceRow, Observation, RowRequest } from './rows.js';
-export { attackRows } from './attack-rows.js';
+export { attackRows, hostilePolicy } from './attack-rows.js';
 export { configErrorRows } from './config-error-rows.js';
 export type { ConfigErrorRow } from './config-error-rows.js';
+export { expectConfigError } from './config-error-check.js';
 export { ROUTE_BODY, observe, pickCorsHeaders, sendRow } from './observe.js';
+export { MAX_BURST_HEAP_GROWTH, burstPolicy, burstRows, runBurst } from './burst.js';
+export type { BurstResult } from './burst.js';
 
 import { attackRows } from './attack-rows.js';
 import { requestRows } from './rows.js';

@@ -3,7 +3,17 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { serve } from '@hono/node-server';
-import { allRows, configErrorRows, pickCorsHeaders, ROUTE_BODY, sendRow } from '@cors/conformance';
+import {
+  allRows,
+  configErrorRows,
+  pickCorsHeaders,
+  ROUTE_BODY,
+  sendRow,
+  expectConfigError,
+  burstPolicy,
+  runBurst,
+  MAX_BURST_HEAP_GROWTH,
+} from '@cors/conformance';
 import { Hono } from 'hono';
 import { streamText } from 'hono/streaming';
 import { describe, expect, it, vi } from 'vitest';
@@ -101,23 +111,20 @@ describe('conformance rows, over HTTP', () => {
 });
 
 describe('configuration errors', () => {
-  it.each(configErrorRows)('throws CorsConfigError before the server starts for $name', (row) => {
-    const started = vi.fn();
-    let error: unknown;
-    try {
-      const app = new Hono();
-      app.use('*', cors(row.options as CorsOptions));
-      started();
-      serve({ fetch: app.fetch, port: 0 }).close();
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(CorsConfigError);
-    expect((error as CorsConfigError).issues[0]?.option).toBe(row.expected.option);
-    for (const text of row.expected.mentions)
-      expect((error as CorsConfigError).message).toContain(text);
-    expect(started).not.toHaveBeenCalled();
-  });
+  it.each(configErrorRows)(
+    'throws CorsConfigError before the server starts for $name',
+    async (row) => {
+      const started = vi.fn();
+      const start = (): void => {
+        const app = new Hono();
+        app.use('*', cors(row.options as CorsOptions));
+        started();
+        serve({ fetch: app.fetch, port: 0 }).close();
+      };
+      await expectConfigError(start, row, CorsConfigError);
+      expect(started).not.toHaveBeenCalled();
+    },
+  );
 });
 
 describe('error and not-found responses, over HTTP', () => {
@@ -425,64 +432,12 @@ describe('hostile requests, over HTTP', () => {
   });
 
   it(
-    'answers a burst of 2,000 mixed requests with no failed or hung request',
-    { timeout: 60_000 },
+    'answers a burst of 3,000 mixed requests as the table says, with no hang and no heap growth',
+    { timeout: 60_000 }, // a hang guard for a loaded machine, not a speed assertion
     async () => {
-      const requests: readonly { init: RequestInit; status: number; granted: boolean }[] = [
-        { init: fromApp(), status: 200, granted: true },
-        { init: fromApp(EVIL), status: 200, granted: false },
-        { init: { headers: {} }, status: 200, granted: false },
-        {
-          init: {
-            method: 'OPTIONS',
-            headers: {
-              origin: APP,
-              'access-control-request-method': 'PUT',
-              'access-control-request-headers': 'content-type',
-            },
-          },
-          status: 204,
-          granted: true,
-        },
-        {
-          init: {
-            method: 'OPTIONS',
-            headers: { origin: EVIL, 'access-control-request-method': 'PUT' },
-          },
-          status: 403,
-          granted: false,
-        },
-        { init: fromApp(`${APP}, ${EVIL}`), status: 200, granted: false },
-        {
-          init: fromApp(`https://${'b'.repeat(8 * 1024)}.example.com`),
-          status: 200,
-          granted: false,
-        },
-        { init: fromApp(APP, { method: 'POST', body: 'x' }), status: 200, granted: true },
-      ];
-      const outcomes = new Map<string, number>();
-      await withServer(routeApp(policy), async (baseUrl) => {
-        let next = 0;
-        const worker = async (): Promise<void> => {
-          while (next < 2000) {
-            const index = next++;
-            const expected = requests[index % requests.length]!;
-            const response = await fetch(baseUrl, {
-              ...expected.init,
-              signal: AbortSignal.timeout(10_000),
-            });
-            await response.arrayBuffer();
-            const granted = response.headers.get('access-control-allow-origin') === APP;
-            const key =
-              response.status === expected.status && granted === expected.granted
-                ? 'as expected'
-                : `${response.status} ${granted}`;
-            outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-          }
-        };
-        await Promise.all(Array.from({ length: 32 }, worker));
-      });
-      expect(Object.fromEntries(outcomes)).toEqual({ 'as expected': 2000 });
+      const result = await withServer(routeApp(burstPolicy), (baseUrl) => runBurst(baseUrl));
+      expect(result.mismatches).toEqual([]);
+      expect(result.heapGrowth).toBeLessThan(MAX_BURST_HEAP_GROWTH);
     },
   );
 });
