@@ -1,0 +1,82 @@
+import { IncomingMessage, ServerResponse, type RequestListener } from 'node:http';
+import type { Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import type { BenchRequest } from './workloads.js';
+
+/**
+ * A socket that accepts every write and discards it: the response still serializes its head
+ * and body as on a real connection, with no syscall. One is shared by all requests, which run
+ * one at a time; each response attaches to it and detaches when finished.
+ */
+class NullSocket extends Writable {
+  readonly remoteAddress = '127.0.0.1';
+  readonly remotePort = 40000;
+  readonly encrypted = false;
+  override _write(_chunk: unknown, _encoding: BufferEncoding, callback: () => void): void {
+    callback();
+  }
+  setTimeout(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+}
+
+const socket = new NullSocket() as unknown as Socket;
+
+/** The outcome of one in-process request, for the pre-timing check. */
+export interface Observed {
+  readonly status: number;
+  readonly headers: Record<string, string | undefined>;
+}
+
+/**
+ * One request through a `node:http` listener (node, Express, Koa, NestJS): a real
+ * `IncomingMessage` with the given headers and a real `ServerResponse` on the null socket.
+ * Resolves when the response has finished writing.
+ */
+export function dispatchNode(
+  listener: RequestListener,
+  spec: BenchRequest,
+): Promise<ServerResponse> {
+  const req = new IncomingMessage(socket);
+  req.method = spec.method;
+  req.url = '/';
+  req.httpVersion = '1.1';
+  req.httpVersionMajor = 1;
+  req.httpVersionMinor = 1;
+  req.headers = { host: '127.0.0.1', ...spec.headers };
+  req.complete = true;
+  req.push(null);
+  const res = new ServerResponse(req);
+  res.assignSocket(socket);
+  return new Promise((resolve) => {
+    res.once('finish', () => {
+      res.detachSocket(socket);
+      resolve(res);
+    });
+    listener(req, res);
+  });
+}
+
+/** A reusable Fetch `Request` for a workload (Hono never consumes a body-less request). */
+export function fetchRequest(spec: BenchRequest): Request {
+  return new Request('http://127.0.0.1/', { method: spec.method, headers: spec.headers });
+}
+
+export function observeNode(res: ServerResponse): Observed {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return { status: res.statusCode, headers };
+}
+
+export function observeFetch(response: Response): Observed {
+  const headers: Record<string, string | undefined> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { status: response.status, headers };
+}

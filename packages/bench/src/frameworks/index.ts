@@ -1,0 +1,30 @@
+import type { Framework, FrameworkName } from './app.js';
+
+export type { AppVariant, BenchApp, Framework, FrameworkName } from './app.js';
+
+/** Every framework, in the order the results list them. */
+export const FRAMEWORK_NAMES: readonly FrameworkName[] = [
+  'node',
+  'express',
+  'koa',
+  'hono',
+  'nestjs',
+];
+
+// Loaded on demand: a server process loads only its own framework (NestJS alone takes a while).
+const loaders: Record<FrameworkName, () => Promise<Framework>> = {
+  node: async () => (await import('./node.js')).nodeFramework,
+  express: async () => (await import('./express.js')).expressFramework,
+  koa: async () => (await import('./koa.js')).koaFramework,
+  hono: async () => (await import('./hono.js')).honoFramework,
+  nestjs: async () => (await import('./nestjs.js')).nestjsFramework,
+};
+
+export function loadFramework(name: string): Promise<Framework> {
+  if (!(FRAMEWORK_NAMES as readonly string[]).includes(name)) {
+    throw new Error(
+      `unknown framework ${JSON.stringify(name)} (known: ${FRAMEWORK_NAMES.join(', ')})`,
+    );
+  }
+  return loaders[name as FrameworkName]();
+}

@@ -1,0 +1,196 @@
+/**
+ * `pnpm bench` (root) / `pnpm --filter @cors/bench bench [-- flags]`: the HTTP benchmark, then the
+ * in-process one, then the tables and target verdicts in Markdown on stdout (progress on stderr).
+ *
+ * Flags: --quick (under 2 minutes), --only http|in-process, --frameworks node,express,…,
+ * --workloads allowed-get,preflight,…, --rounds N, --duration S (HTTP window), --connections N,
+ * --measure-ms N (in-process budget per measurement), --json FILE (raw samples),
+ * --server-node-args "…" (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ */
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FRAMEWORK_NAMES } from './frameworks/index.js';
+import {
+  pinLoadGenerator,
+  runHttpBenchmark,
+  unpinLoadGenerator,
+  type HttpPlan,
+  type HttpResult,
+} from './http-bench.js';
+import type { InProcessPlan, InProcessResult } from './in-process.js';
+import { httpTable, inProcessTable, verdicts } from './report.js';
+import { WORKLOADS } from './workloads.js';
+
+interface Flags {
+  quick: boolean;
+  only: 'http' | 'in-process' | undefined;
+  values: Map<string, string>;
+}
+
+function parseFlags(argv: readonly string[]): Flags {
+  const values = new Map<string, string>();
+  let quick = false;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string;
+    if (arg === '--') continue; // pnpm may pass the separator through
+    if (arg === '--quick') {
+      quick = true;
+      continue;
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new Error(`unknown argument ${JSON.stringify(arg)}`);
+    const value = match[2] ?? argv[++index];
+    if (value === undefined) throw new Error(`${arg} needs a value`);
+    values.set(match[1] as string, value);
+  }
+  const only = values.get('only');
+  if (only !== undefined && only !== 'http' && only !== 'in-process') {
+    throw new Error('--only takes http or in-process');
+  }
+  return { quick, only, values };
+}
+
+function listFlag(flags: Flags, name: string, all: readonly string[]): string[] {
+  const value = flags.values.get(name);
+  if (value === undefined) return [...all];
+  const list = value.split(',').map((item) => item.trim());
+  const unknown = list.filter((item) => !all.includes(item));
+  if (unknown.length > 0)
+    throw new Error(`--${name}: unknown ${unknown.join(', ')} (known: ${all.join(', ')})`);
+  return list;
+}
+
+function numberFlag(flags: Flags, name: string, fallback: number): number {
+  const value = flags.values.get(name);
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!(number > 0)) throw new Error(`--${name} takes a positive number`);
+  return number;
+}
+
+function runInProcess(plan: InProcessPlan): Promise<InProcessResult[]> {
+  const script = fileURLToPath(new URL('./in-process.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    let results: InProcessResult[] | undefined;
+    const child = fork(script, [JSON.stringify(plan)], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('message', (message: { type: 'results'; results: InProcessResult[] }) => {
+      results = message.results;
+    });
+    child.on('exit', (code) => {
+      if (code === 0 && results) resolve(results);
+      else reject(new Error(`the in-process benchmark exited with ${code}`));
+    });
+  });
+}
+
+function machine(): string {
+  const cores = cpus();
+  const [one, five, fifteen] = loadavg().map((value) => value.toFixed(2));
+  return `${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}/${process.arch}; load average ${one} / ${five} / ${fifteen}`;
+}
+
+function plainSeconds(ms: bigint): string {
+  return (Number(ms) / 1e9).toFixed(0);
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const frameworks = listFlag(flags, 'frameworks', FRAMEWORK_NAMES);
+  const workloads = listFlag(
+    flags,
+    'workloads',
+    WORKLOADS.map(({ name }) => name),
+  );
+  const rounds = numberFlag(flags, 'rounds', flags.quick ? 3 : 7);
+  let httpPlan: HttpPlan = {
+    frameworks,
+    workloads,
+    rounds,
+    durationSeconds: numberFlag(flags, 'duration', flags.quick ? 0.15 : 0.6),
+    warmupSeconds: flags.quick ? 0.1 : 0.3,
+    connections: numberFlag(flags, 'connections', 10),
+    // Opt-in: on a shared machine a pinned process cannot move away from a busy CPU.
+    pin: flags.values.get('pin') === 'yes' && cpus().length >= 2,
+    serverNodeArgs: (flags.values.get('server-node-args') ?? '').split(' ').filter(Boolean),
+  };
+  const inProcessPlan: InProcessPlan = {
+    frameworks,
+    workloads,
+    rounds,
+    measureMs: numberFlag(flags, 'measure-ms', flags.quick ? 15 : 150),
+    warmupMs: flags.quick ? 50 : 400,
+    minSamples: flags.quick ? 5 : 30,
+  };
+
+  const started = process.hrtime.bigint();
+  const before = machine();
+  process.stderr.write(`cors bench (${flags.quick ? 'quick' : 'full'}): ${before}\n`);
+  let http: HttpResult[] = [];
+  const inProcess: InProcessResult[] = [];
+  if (flags.only !== 'in-process') {
+    const pinned = httpPlan.pin && pinLoadGenerator();
+    try {
+      http = await runHttpBenchmark({ ...httpPlan, pin: pinned });
+    } finally {
+      if (pinned) unpinLoadGenerator();
+    }
+    httpPlan = { ...httpPlan, pin: pinned };
+  }
+  if (flags.only !== 'http') {
+    // One process per framework: the variants of a framework share one process (interleaved),
+    // but no framework's type feedback leaks into another's shared Node internals.
+    for (const framework of frameworks) {
+      inProcess.push(...(await runInProcess({ ...inProcessPlan, frameworks: [framework] })));
+    }
+  }
+  const elapsed = plainSeconds(process.hrtime.bigint() - started);
+
+  const unavailable = [...http, ...inProcess].flatMap((result) =>
+    result.unavailable ? [result.unavailable] : [],
+  );
+  const out = [
+    `Command: \`pnpm --filter @cors/bench bench${
+      process.argv.length > 2
+        ? ` -- ${process.argv
+            .slice(2)
+            .filter((arg) => arg !== '--')
+            .join(' ')}`
+        : ''
+    }\` (${elapsed} s)`,
+    '',
+    `Machine at start: ${before}`,
+    `Machine at end: ${machine()}`,
+    '',
+    `HTTP: ${httpPlan.rounds} interleaved rounds of ${httpPlan.durationSeconds} s windows, autocannon with ${httpPlan.connections} connections in the parent process, each server in its own process; medians.`,
+    `In-process: one process per framework, its 4 variants interleaved in ${inProcessPlan.rounds} rounds of ${inProcessPlan.measureMs} ms (CPU time) each after a warm-up; median of the per-round means.`,
+    ...(unavailable.length > 0
+      ? ['', `Not measured: ${[...new Set(unavailable)].join('; ')}`]
+      : []),
+  ];
+  if (http.length > 0) out.push('', '### HTTP', '', httpTable(http));
+  if (inProcess.length > 0)
+    out.push('', '### In-process (per request)', '', inProcessTable(inProcess));
+  out.push('', '### Targets', '', verdicts(http, inProcess));
+  process.stdout.write(`${out.join('\n')}\n`);
+  const json = flags.values.get('json');
+  if (json)
+    writeFileSync(
+      // Relative to where `pnpm` was run, not to this package.
+      resolve(process.env.INIT_CWD ?? process.cwd(), json),
+      `${JSON.stringify({ machine: before, httpPlan, inProcessPlan, http, inProcess }, null, 1)}\n`,
+    );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
