@@ -77,6 +77,8 @@ export function mergeVary(
         ? existing.join(', ')
         : String(existing);
   if (names.length === 0) return current;
+  // Fast path for the common case, a response with no Vary yet (see BENCHMARKS.md).
+  if (current === '') return joinDistinct(names);
   const present = new Set<string>();
   // One pass over the existing value (linear, whatever its size): `split` and `trim` only.
   for (const part of current.split(',')) {
@@ -94,4 +96,19 @@ export function mergeVary(
     merged = merged === '' ? name : `${merged}, ${name}`;
   }
   return merged;
+}
+
+/** `names` joined with `, `, each name once (case-insensitive), in their first order. */
+function joinDistinct(names: readonly string[]): string {
+  let joined = names[0] as string;
+  for (let index = 1; index < names.length; index++) {
+    const name = names[index] as string;
+    const lower = name.toLowerCase();
+    let seen = false;
+    for (let earlier = 0; earlier < index && !seen; earlier++) {
+      seen = (names[earlier] as string).toLowerCase() === lower;
+    }
+    if (!seen) joined += `, ${name}`;
+  }
+  return joined;
 }

@@ -49,7 +49,8 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
 
   // The one place a decision is applied, whether it came back at once or from a promise.
   function finish(res: ServerResponse, decision: CorsDecision, next?: NextFunction): boolean {
-    for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+    const { headers } = decision;
+    for (const name in headers) res.setHeader(name, headers[name] as string);
     addVary(res, decision.vary);
     const ended = decision.action === 'respond';
     if (ended) {
@@ -120,12 +121,35 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
  */
 function addVary(res: ServerResponse, names: readonly string[]): void {
   if (names.length === 0) return;
-  res.setHeader(VARY, mergeVary(res.getHeader(VARY), names));
-  const setHeader = res.setHeader;
-  res.setHeader = function setHeaderKeepingVary(name, value) {
-    const kept = name.toLowerCase() === 'vary' ? mergeVary(value, names) : value;
-    return setHeader.call(this, name, kept);
-  };
+  const response = res as VaryKeepingResponse;
+  response.setHeader(VARY, mergeVary(response.getHeader(VARY), names));
+  if (response[KEPT_VARY] === undefined) {
+    response[KEPT_VARY] = names;
+    response[ORIGINAL_SET_HEADER] = response.setHeader;
+    response.setHeader = setHeaderKeepingVary;
+  } else {
+    response[KEPT_VARY] = [...response[KEPT_VARY], ...names];
+  }
+}
+
+// The names to keep in Vary, and the response's own setHeader, live on the response under
+// symbols, so one shared function replaces setHeader: no closure is made per response.
+const KEPT_VARY = Symbol('cors.keptVary');
+const ORIGINAL_SET_HEADER = Symbol('cors.setHeader');
+
+interface VaryKeepingResponse extends ServerResponse {
+  [KEPT_VARY]?: readonly string[];
+  [ORIGINAL_SET_HEADER]?: ServerResponse['setHeader'];
+}
+
+function setHeaderKeepingVary(
+  this: VaryKeepingResponse,
+  name: string,
+  value: number | string | readonly string[],
+): VaryKeepingResponse {
+  const kept = name.toLowerCase() === 'vary' ? mergeVary(value, this[KEPT_VARY] ?? []) : value;
+  (this[ORIGINAL_SET_HEADER] as ServerResponse['setHeader']).call(this, name, kept);
+  return this;
 }
 
 // Node gives every request header but `set-cookie` as one string; the type also allows a list.
