@@ -70,7 +70,7 @@ function applyDecision(
 
 function mergeVaryInto(ctx: Context, decision: CorsDecision): void {
   if (decision.vary.length === 0 || ctx.headerSent) return;
-  ctx.set(VARY, mergeVary(ctx.response.get(VARY), decision.vary));
+  ctx.set(VARY, mergeVary(ctx.res.getHeader(VARY), decision.vary));
 }
 
 /**
