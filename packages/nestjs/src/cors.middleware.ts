@@ -107,23 +107,38 @@ function describeTarget(method: string, url: string): string {
  * Express and Fastify both end in `writeHead`; Fastify passes its own headers to it.
  */
 function keepVary(res: ServerResponse, names: readonly string[]): void {
-  const writeHead = res.writeHead as (this: ServerResponse, ...args: unknown[]) => ServerResponse;
-  res.writeHead = function writeHeadWithVary(
-    this: ServerResponse,
-    ...args: unknown[]
-  ): ServerResponse {
-    const current = this.getHeader(VARY);
-    const merged = mergeVary(current, names);
-    if (merged !== current) this.setHeader(VARY, merged);
-    const headers = args[args.length - 1];
-    if (typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {
-      const fields = headers as Record<string, string | number | string[] | undefined>;
-      for (const name of Object.keys(fields)) {
-        if (name.toLowerCase() === 'vary') fields[name] = mergeVary(fields[name], names);
-      }
+  const response = res as VaryKeepingResponse;
+  if (response[KEPT_VARY] === undefined) {
+    response[ORIGINAL_WRITE_HEAD] = response.writeHead as WriteHead;
+    response.writeHead = writeHeadKeepingVary as ServerResponse['writeHead'];
+  }
+  response[KEPT_VARY] = names;
+}
+
+// The names and the response's own writeHead live on the response under symbols, so one shared
+// function replaces writeHead: no closure is made per response (see BENCHMARKS.md).
+const KEPT_VARY = Symbol('cors.keptVary');
+const ORIGINAL_WRITE_HEAD = Symbol('cors.writeHead');
+type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+
+interface VaryKeepingResponse extends ServerResponse {
+  [KEPT_VARY]?: readonly string[];
+  [ORIGINAL_WRITE_HEAD]?: WriteHead;
+}
+
+function writeHeadKeepingVary(this: VaryKeepingResponse, ...args: unknown[]): ServerResponse {
+  const names = this[KEPT_VARY] ?? [];
+  const current = this.getHeader(VARY);
+  const merged = mergeVary(current, names);
+  if (merged !== current) this.setHeader(VARY, merged);
+  const headers = args[args.length - 1];
+  if (typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {
+    const fields = headers as Record<string, string | number | string[] | undefined>;
+    for (const name of Object.keys(fields)) {
+      if (name.toLowerCase() === 'vary') fields[name] = mergeVary(fields[name], names);
     }
-    return writeHead.apply(this, args);
-  } as ServerResponse['writeHead'];
+  }
+  return (this[ORIGINAL_WRITE_HEAD] as WriteHead).apply(this, args);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -151,7 +166,7 @@ export function createExpressCorsHook<Request>(
 ): ExpressCorsHook {
   return (req, res, next) => {
     const apply = (decision: CorsDecision): void => {
-      for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+      for (const name in decision.headers) res.setHeader(name, decision.headers[name] as string);
       if (decision.vary.length > 0)
         res.setHeader(VARY, mergeVary(res.getHeader(VARY), decision.vary));
       if (decision.action === 'respond') {
@@ -224,7 +239,7 @@ export function createFastifyCorsHook<Request>(
       reply.raw.setHeader(name, value);
     };
     const apply = (decision: CorsDecision): void => {
-      for (const [name, value] of Object.entries(decision.headers)) setHeader(name, value);
+      for (const name in decision.headers) setHeader(name, decision.headers[name] as string);
       if (decision.vary.length > 0) {
         const existing = reply.getHeader(VARY) ?? reply.raw.getHeader(VARY);
         setHeader(
