@@ -13,19 +13,8 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { streamText } from 'hono/streaming';
 import { describe, expect, it, vi } from 'vitest';
+import { APP, EVIL, GRANT, routeApp } from './test-app.test-support.js';
 import { cors, CorsConfigError, type CorsDecision, type CorsOptions } from './index.js';
-
-const APP = 'https://app.example.com';
-const EVIL = 'https://evil.example.net';
-const GRANT = { 'access-control-allow-origin': APP, vary: 'Origin' };
-
-/** The conformance test route: 200 `route` for every method, behind `cors(options)`. */
-function routeApp(options: CorsOptions): Hono {
-  const app = new Hono();
-  app.use('*', cors(options));
-  app.all('/', (c) => c.text(ROUTE_BODY));
-  return app;
-}
 
 function fromApp(origin = APP, init: RequestInit = {}): RequestInit {
   return { ...init, headers: { origin, ...(init.headers as Record<string, string>) } };
