@@ -149,6 +149,9 @@ async function main(): Promise<void> {
       if (workload.oneOriginTwin && calls.has('ours')) {
         await check('ours-one-origin', await framework.create('ours', workload.oneOriginTwin));
       }
+      if (workload.measuresFloor && framework.floorModule !== undefined) {
+        await check('floor', await framework.create('floor', workload.policy));
+      }
       const variants = [...calls.keys()];
       const samples = new Map<InProcessVariant, number[]>(variants.map((variant) => [variant, []]));
       // Warm-up: JIT every path before the first timed round.

@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     `Machine at end: ${machine()}`,
     '',
     `HTTP: ${httpPlan.rounds} interleaved rounds of ${httpPlan.durationSeconds} s windows, autocannon with ${httpPlan.connections} connections in the parent process, each server in its own process; medians.`,
-    `In-process: one process per framework, its 4 variants interleaved in ${inProcessPlan.rounds} rounds of ${inProcessPlan.measureMs} ms (CPU time) each after a warm-up; median of the per-round means.`,
+    `In-process: one process per framework, its 4 variants (with the floor on the allowed GET, and ours with 1 origin on the 10,000-origin workload) interleaved in ${inProcessPlan.rounds} rounds of ${inProcessPlan.measureMs} ms (CPU time) each after a warm-up; median of the per-round means.`,
     ...(unavailable.length > 0
       ? ['', `Not measured: ${[...new Set(unavailable)].join('; ')}`]
       : []),

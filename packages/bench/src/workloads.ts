@@ -10,10 +10,13 @@ export type Variant = 'bare' | 'incumbent' | 'ours' | 'bare-control';
 export const VARIANTS: readonly Variant[] = ['bare', 'incumbent', 'ours', 'bare-control'];
 
 /**
- * In-process only: our adapter with a 1-origin allowlist holding the 10,000-origin workload's
- * request origin, measured in the same rounds as the 10,000-origin app (the allowlist target).
+ * In-process only, measured in the same rounds as the four above:
+ * - `ours-one-origin`: our adapter with a 1-origin allowlist holding the 10,000-origin
+ *   workload's request origin (the allowlist target);
+ * - `floor`: a middleware that sets the allowed GET's four headers with no decision at all
+ *   (`experiments/<framework>-floor.js`), the least any CORS layer sending them can cost.
  */
-export type InProcessVariant = Variant | 'ours-one-origin';
+export type InProcessVariant = Variant | 'ours-one-origin' | 'floor';
 
 /** How a variant is configured: which origins it allows. */
 export type PolicyName = 'one-origin' | 'allowlist-10k' | 'pattern' | 'last-origin-only';
@@ -71,6 +74,8 @@ export interface Workload {
   readonly policy: PolicyName;
   /** In-process, ours is also measured with this policy in the same rounds (`ours-one-origin`). */
   readonly oneOriginTwin?: PolicyName;
+  /** In-process, the `floor` variant is measured in the same rounds (it only answers this one). */
+  readonly measuresFloor?: boolean;
   readonly request: BenchRequest;
   /** The response a CORS variant must give (bare variants must give no CORS header at all). */
   readonly expect: Expectation;
@@ -102,6 +107,7 @@ export const WORKLOADS: readonly Workload[] = [
     name: 'allowed-get',
     title: 'allowed GET (1-origin allowlist)',
     policy: 'one-origin',
+    measuresFloor: true,
     request: { method: 'GET', headers: { origin: APP_ORIGIN } },
     expect: actualGrant(APP_ORIGIN),
   },
@@ -200,7 +206,7 @@ export function checkResponse(
   if (expect.varyOrigin && !vary.includes('origin')) {
     problems.push(`vary: ${String(headers.vary)}, expected it to list Origin`);
   }
-  if ((variant === 'ours' || variant === 'ours-one-origin') && expect.oursSendsNothingElse) {
+  if (variant !== 'incumbent' && expect.oursSendsNothingElse) {
     const extra = corsNames.filter((name) => !(name in expect.headers) || !expect.headers[name]);
     if (extra.length > 0) problems.push(`unexpected CORS headers ${extra.join(', ')}`);
   }

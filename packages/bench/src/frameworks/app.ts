@@ -1,11 +1,14 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PolicyName } from '../workloads.js';
 
-/** The variants a framework builds; the A/A control is a second `bare`. */
-export type AppVariant = 'bare' | 'incumbent' | 'ours';
+/**
+ * The variants a framework builds; the A/A control is a second `bare`. `floor` (in-process, for
+ * frameworks with a `floorModule`) is built like `ours` with the floor module as the adapter.
+ */
+export type AppVariant = 'bare' | 'incumbent' | 'ours' | 'floor';
 
 /** One configured app, ready to serve over HTTP or to be called in-process. */
 export type BenchApp =
@@ -30,6 +33,11 @@ export interface Framework {
   readonly incumbent: string;
   /** The package holding our adapter (its built `dist` is what runs). */
   readonly adapter: string;
+  /**
+   * A module in `experiments/` with the adapter's `cors` export that sets the allowed GET's
+   * four headers with no decision: the `floor` variant. None for NestJS (a module, not a function).
+   */
+  readonly floorModule?: string;
   create(variant: AppVariant, policy: PolicyName): Promise<BenchApp>;
 }
 
@@ -64,16 +72,21 @@ export function answerRoute(_req: IncomingMessage, res: ServerResponse): void {
 }
 
 /**
- * Loads one of our adapters by package name (its built `dist`). For the experiments behind the
- * Findings of BENCHMARKS.md, `CORS_BENCH_ADAPTERS='{"@cors/node":"/abs/patched.js"}'` loads a
- * patched copy instead; the variable reaches every server process.
+ * Loads one of our adapters by package name (its built `dist`), or for the `floor` variant the
+ * framework's floor module from `experiments/`. For the experiments behind the Findings of
+ * BENCHMARKS.md, `CORS_BENCH_ADAPTERS='{"@cors/node":"/abs/patched.js"}'` loads a patched copy
+ * instead; the variable reaches every server process.
  */
 export async function importAdapter<Module>(
   name: string,
   load: () => Promise<Module>,
+  floorModule?: string,
 ): Promise<Module> {
   const overrides = JSON.parse(process.env.CORS_BENCH_ADAPTERS ?? '{}') as Record<string, string>;
-  const override = overrides[name];
+  const override =
+    floorModule === undefined
+      ? overrides[name]
+      : fileURLToPath(new URL(`../../experiments/${floorModule}`, import.meta.url));
   if (override === undefined) return load();
   return (await import(pathToFileURL(override).href)) as Module;
 }

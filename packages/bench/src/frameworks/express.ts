@@ -8,11 +8,16 @@ export const expressFramework: Framework = {
   name: 'express',
   incumbent: 'cors',
   adapter: '@cors/node',
+  floorModule: 'node-floor.js',
   async create(variant, policy) {
     const app = express();
     if (variant === 'incumbent') app.use(corsPackage(corsPackageOptions(policy)));
-    if (variant === 'ours') {
-      const { cors } = await importAdapter('@cors/node', () => import('@cors/node'));
+    if (variant === 'ours' || variant === 'floor') {
+      const { cors } = await importAdapter(
+        '@cors/node',
+        () => import('@cors/node'),
+        variant === 'floor' ? 'node-floor.js' : undefined,
+      );
       app.use(cors(ourOptions(policy)) as RequestHandler);
     }
     app.all('/', (_req, res) => {

@@ -16,6 +16,7 @@ export const honoFramework: Framework = {
   name: 'hono',
   incumbent: 'hono/cors',
   adapter: '@cors/hono',
+  floorModule: 'hono-floor.js',
   async create(variant, policy) {
     const app = new Hono();
     if (variant === 'incumbent') {
@@ -34,8 +35,12 @@ export const honoFramework: Framework = {
         }),
       );
     }
-    if (variant === 'ours') {
-      const { cors } = await importAdapter('@cors/hono', () => import('@cors/hono'));
+    if (variant === 'ours' || variant === 'floor') {
+      const { cors } = await importAdapter(
+        '@cors/hono',
+        () => import('@cors/hono'),
+        variant === 'floor' ? 'hono-floor.js' : undefined,
+      );
       app.use('*', cors(ourOptions(policy)));
     }
     app.all('/', (c) => c.text(ROUTE_BODY));

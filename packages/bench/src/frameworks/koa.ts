@@ -10,6 +10,7 @@ export const koaFramework: Framework = {
   name: 'koa',
   incumbent: '@koa/cors',
   adapter: '@cors/koa',
+  floorModule: 'koa-floor.js',
   async create(variant, policy) {
     const app = new Koa();
     if (variant === 'incumbent') {
@@ -27,8 +28,12 @@ export const koaFramework: Framework = {
         }),
       );
     }
-    if (variant === 'ours') {
-      const { cors } = await importAdapter('@cors/koa', () => import('@cors/koa'));
+    if (variant === 'ours' || variant === 'floor') {
+      const { cors } = await importAdapter(
+        '@cors/koa',
+        () => import('@cors/koa'),
+        variant === 'floor' ? 'koa-floor.js' : undefined,
+      );
       app.use(cors(ourOptions(policy)));
     }
     const router = new Router();
