@@ -1,36 +1,26 @@
 /**
- * The in-process benchmark (a child of `run.ts`, one process per framework): one request through
- * each framework's own dispatch — `app.fetch` for Hono, the `node:http` listener for node,
- * Express, Koa (`app.callback()`) and NestJS (its Express instance) with a real
- * `IncomingMessage`/`ServerResponse` on a null socket — bare, with the incumbent and with ours,
- * interleaved in rounds in this one process. Reports mean nanoseconds per request per round.
+ * The in-process benchmark: one request through each framework's own dispatch — `app.fetch`
+ * for Hono, the `node:http` listener for node, Express, Koa (`app.callback()`) and NestJS (its
+ * Express instance) with a real `IncomingMessage`/`ServerResponse` on a null socket — bare,
+ * with the incumbent and with ours, in interleaved rounds. Each variant runs in its own worker
+ * process by default (`in-process-worker.ts`), as each would on a real server: variants that
+ * share a process share Node's internals (`ServerResponse` methods), and each one's objects
+ * make those call sites slower for all (measured: see "In-process: one process or one per
+ * variant" in BENCHMARKS.md). `layout: 'shared'` puts them all in one process instead.
+ * Reports mean nanoseconds per request per round.
  */
-import { measure } from 'mitata';
-import {
-  dispatchNode,
-  fetchRequest,
-  observeFetch,
-  observeNode,
-  type Observed,
-} from './fake-http.js';
-import { loadFramework, type BenchApp } from './frameworks/index.js';
-import {
-  POLICY_NAMES,
-  VARIANTS,
-  WORKLOADS,
-  checkResponse,
-  roundOrder,
-  type PolicyName,
-  type InProcessVariant,
-  type Variant,
-  type Workload,
-} from './workloads.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { WorkerCommand, WorkerReport } from './in-process-worker.js';
+import { VARIANTS, WORKLOADS, roundOrder, type InProcessVariant } from './workloads.js';
 
-/** What `run.ts` asks for (JSON in argv[2]). */
+/** What `run.ts` asks for. */
 export interface InProcessPlan {
   readonly frameworks: readonly string[];
   readonly workloads: readonly string[];
   readonly rounds: number;
+  /** One worker process per variant (default), or all variants of a framework in one. */
+  readonly layout: 'per-variant' | 'shared';
   /** Time budget of one measurement (one variant, one round), in milliseconds. */
   readonly measureMs: number;
   /**
@@ -41,7 +31,7 @@ export interface InProcessPlan {
   readonly minSamples: number;
   /**
    * Untimed budget per variant and workload before the first round, in milliseconds; three
-   * times as long for the first workload (Express and NestJS take about a second to compile).
+   * times as long for a worker's first one (Express and NestJS take about a second to compile).
    */
   readonly warmupMs: number;
 }
@@ -56,138 +46,134 @@ export interface InProcessResult {
   readonly unavailable?: string;
 }
 
-type Call = () => Promise<unknown>;
+/** Every variant the in-process benchmark knows; each workload uses those that answer it. */
+const ALL_VARIANTS: readonly InProcessVariant[] = [...VARIANTS, 'ours-one-origin', 'floor'];
 
-function callOf(
-  app: BenchApp,
-  workload: Workload,
-): { call: Call; observe: () => Promise<Observed> } {
-  if (app.kind === 'fetch') {
-    const request = fetchRequest(workload.request);
-    const fetch = app.fetch;
-    return {
-      call: () => Promise.resolve(fetch(request)),
-      observe: async () => observeFetch(await fetch(request)),
-    };
+/** One worker process and its one-command-at-a-time conversation. */
+class Worker {
+  private readonly child: ChildProcess;
+  private readonly waiting: ((report: WorkerReport) => void)[] = [];
+  readonly exited: Promise<number | null>;
+  /** Whether this worker has had its first (longer) warm-up. */
+  warm = false;
+
+  constructor(
+    framework: string,
+    readonly variants: readonly InProcessVariant[],
+  ) {
+    this.child = fork(
+      fileURLToPath(new URL('./in-process-worker.ts', import.meta.url)),
+      [framework, variants.join(',')],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
+    this.child.on('message', (report: WorkerReport) => this.waiting.shift()?.(report));
+    this.exited = new Promise((resolve) => this.child.on('exit', resolve));
   }
-  const listener = app.listener;
-  const spec = workload.request;
-  return {
-    call: () => dispatchNode(listener, spec),
-    observe: async () => observeNode(await dispatchNode(listener, spec)),
-  };
+
+  /** The worker's next report (the first one is `ready`). */
+  next(): Promise<WorkerReport> {
+    return Promise.race([
+      new Promise<WorkerReport>((resolve) => this.waiting.push(resolve)),
+      this.exited.then((code): never => {
+        throw new Error(`an in-process worker (${this.variants.join(', ')}) exited with ${code}`);
+      }),
+    ]);
+  }
+
+  async ask(command: WorkerCommand): Promise<WorkerReport> {
+    const reply = this.next();
+    this.child.send(command);
+    const report = await reply;
+    if (report.type === 'failed') throw new Error(report.message);
+    return report;
+  }
+
+  stop(): void {
+    if (this.child.connected) this.child.send({ type: 'exit' } satisfies WorkerCommand);
+  }
 }
 
-/**
- * The clock: this process's CPU time (user + system, all threads), in nanoseconds. The machine
- * is shared, so wall time would count the moments another process held the core; CPU time
- * counts only the work done here, garbage collection included. Its microsecond resolution is
- * far below one sample (a batch of 128 requests).
- */
-function cpuNow(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) * 1000;
-}
-
-async function measureNs(call: Call, budgetMs: number, minSamples: number): Promise<number> {
-  const stats = await measure(call, {
-    now: cpuNow,
-    min_cpu_time: budgetMs * 1e6,
-    min_samples: minSamples,
-    batch_samples: 128,
-    batch_unroll: 1,
-    // Always batch (128 requests per sample), whatever one call takes: mitata would otherwise
-    // time slow or not-yet-optimized calls one by one, adding the clock's own cost to each.
-    batch_threshold: 1e12,
-    warmup_threshold: 1e12,
-    // No forced full collection between measurements: V8 ages (and flushes) the code of
-    // functions that miss several major GCs, so forcing them would re-JIT the other variants.
-    gc: false,
-  });
-  return stats.avg;
-}
-
-async function main(): Promise<void> {
-  const plan = JSON.parse(process.argv[2] ?? '{}') as InProcessPlan;
-  const workloads = WORKLOADS.filter(({ name }) => plan.workloads.includes(name));
-  const results: InProcessResult[] = [];
-  for (const name of plan.frameworks) {
-    const framework = await loadFramework(name);
-    const apps = new Map<string, BenchApp>();
-    const unavailable = new Map<Variant, string>();
-    for (const variant of VARIANTS) {
-      for (const policy of POLICY_NAMES) {
-        try {
-          const app = await framework.create(variant === 'bare-control' ? 'bare' : variant, policy);
-          apps.set(`${variant}/${policy}`, app);
-        } catch (error) {
-          if (variant !== 'ours') throw error;
-          unavailable.set(variant, `${framework.adapter} could not be loaded: ${String(error)}`);
-        }
-      }
-    }
-    const appOf = (variant: Variant, policy: PolicyName): BenchApp | undefined =>
-      apps.get(`${variant}/${policy}`);
-
+async function measureFramework(
+  plan: InProcessPlan,
+  framework: string,
+  results: InProcessResult[],
+): Promise<void> {
+  const workers =
+    plan.layout === 'shared'
+      ? [new Worker(framework, ALL_VARIANTS)]
+      : ALL_VARIANTS.map((variant) => new Worker(framework, [variant]));
+  try {
+    await Promise.all(workers.map((worker) => worker.next()));
+    const workloads = WORKLOADS.filter(({ name }) => plan.workloads.includes(name));
     for (const workload of workloads) {
-      const calls = new Map<InProcessVariant, Call>();
-      const check = async (variant: InProcessVariant, app: BenchApp): Promise<void> => {
-        const { call, observe } = callOf(app, workload);
-        const observed = await observe();
-        const problems = checkResponse(workload, variant, observed.status, observed.headers);
-        if (problems.length > 0) {
-          throw new Error(
-            `${name} ${variant} answered ${workload.name} wrongly in-process: ${problems.join('; ')}`,
-          );
-        }
-        calls.set(variant, call);
-      };
-      for (const variant of VARIANTS) {
-        const app = appOf(variant, workload.policy);
-        if (app) await check(variant, app);
-      }
-      if (workload.oneOriginTwin && calls.has('ours')) {
-        await check('ours-one-origin', await framework.create('ours', workload.oneOriginTwin));
-      }
-      if (workload.measuresFloor && framework.floorModule !== undefined) {
-        await check('floor', await framework.create('floor', workload.policy));
-      }
-      const variants = [...calls.keys()];
-      const samples = new Map<InProcessVariant, number[]>(variants.map((variant) => [variant, []]));
-      // Warm-up: JIT every path before the first timed round.
-      const warmupMs = plan.warmupMs * (workload === workloads[0] ? 3 : 1);
-      for (const call of calls.values()) await measureNs(call, warmupMs, 1);
-      for (let round = 0; round < plan.rounds; round++) {
-        for (const variant of roundOrder(round, variants)) {
-          const call = calls.get(variant) as Call;
-          samples.get(variant)?.push(await measureNs(call, plan.measureMs, plan.minSamples));
+      const hostOf = new Map<InProcessVariant, Worker>();
+      const unavailable = new Map<InProcessVariant, string>();
+      for (const worker of workers) {
+        const prepared = await worker.ask({ type: 'prepare', workload: workload.name });
+        if (prepared.type !== 'prepared') throw new Error(`unexpected ${prepared.type}`);
+        for (const variant of prepared.variants) hostOf.set(variant, worker);
+        for (const [variant, reason] of Object.entries(prepared.unavailable)) {
+          unavailable.set(variant as InProcessVariant, reason);
         }
       }
-      for (const variant of [
-        ...VARIANTS,
-        ...variants.filter((v) => !VARIANTS.includes(v as Variant)),
-      ]) {
-        const reason = unavailable.get(variant as Variant);
-        results.push({
-          framework: name,
+      const variants = ALL_VARIANTS.filter((variant) => hostOf.has(variant));
+      const measureOnce = async (
+        variant: InProcessVariant,
+        budgetMs: number,
+        minSamples: number,
+      ): Promise<number> => {
+        const worker = hostOf.get(variant) as Worker;
+        const report = await worker.ask({
+          type: 'measure',
           workload: workload.name,
           variant,
-          nsPerRequest: samples.get(variant) ?? [],
+          budgetMs,
+          minSamples,
+        });
+        if (report.type !== 'measured') throw new Error(`unexpected ${report.type}`);
+        return report.nsPerRequest;
+      };
+      // Warm-up: JIT every path before the first timed round; three times as long in a worker's
+      // first warm-up (a worker that only serves a later workload starts cold then).
+      for (const variant of variants) {
+        const worker = hostOf.get(variant) as Worker;
+        await measureOnce(variant, plan.warmupMs * (worker.warm ? 1 : 3), 1);
+        worker.warm = true;
+      }
+      const samples = new Map<InProcessVariant, number[]>(variants.map((variant) => [variant, []]));
+      for (let round = 0; round < plan.rounds; round++) {
+        for (const variant of roundOrder(round, variants)) {
+          samples.get(variant)?.push(await measureOnce(variant, plan.measureMs, plan.minSamples));
+        }
+      }
+      for (const variant of ALL_VARIANTS) {
+        const measured = samples.get(variant);
+        const reason = unavailable.get(variant);
+        // The four main variants always get a row (empty when they could not run).
+        if (!measured && !reason && !(VARIANTS as readonly string[]).includes(variant)) continue;
+        results.push({
+          framework,
+          workload: workload.name,
+          variant,
+          nsPerRequest: measured ?? [],
           ...(reason ? { unavailable: reason } : {}),
         });
       }
-      process.stderr.write(
-        `  in-process ${name} ${workload.name} done (${Math.round(performance.now())} ms)\n`,
-      );
+      process.stderr.write(`  in-process ${framework} ${workload.name} done\n`);
     }
+  } finally {
+    for (const worker of workers) worker.stop();
+    await Promise.all(workers.map((worker) => worker.exited));
   }
-  if (process.send) process.send({ type: 'results', results });
-  else process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `in-process benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+/** Runs the in-process benchmark, framework by framework (workers of one framework at a time). */
+export async function runInProcessBenchmark(plan: InProcessPlan): Promise<InProcessResult[]> {
+  const results: InProcessResult[] = [];
+  for (const framework of plan.frameworks) await measureFramework(plan, framework, results);
+  return results;
+}

@@ -5,13 +5,12 @@
  * Flags: --quick (under 2 minutes), --only http|in-process, --frameworks node,express,…,
  * --workloads allowed-get,preflight,…, --rounds N, --duration S (HTTP window), --connections N,
  * --measure-ms N (in-process budget per measurement), --json FILE (raw samples),
- * --server-node-args "…" (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * --server-node-args "…" (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
+ * --in-process-layout per-variant|shared (one process per variant, the default, or one for all).
  */
-import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FRAMEWORK_NAMES } from './frameworks/index.js';
 import {
   pinLoadGenerator,
@@ -20,7 +19,7 @@ import {
   type HttpPlan,
   type HttpResult,
 } from './http-bench.js';
-import type { InProcessPlan, InProcessResult } from './in-process.js';
+import { runInProcessBenchmark, type InProcessPlan, type InProcessResult } from './in-process.js';
 import { httpTable, inProcessTable, verdicts } from './report.js';
 import { WORKLOADS } from './workloads.js';
 
@@ -71,23 +70,12 @@ function numberFlag(flags: Flags, name: string, fallback: number): number {
   return number;
 }
 
-function runInProcess(plan: InProcessPlan): Promise<InProcessResult[]> {
-  const script = fileURLToPath(new URL('./in-process.ts', import.meta.url));
-  return new Promise((resolve, reject) => {
-    let results: InProcessResult[] | undefined;
-    const child = fork(script, [JSON.stringify(plan)], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.on('message', (message: { type: 'results'; results: InProcessResult[] }) => {
-      results = message.results;
-    });
-    child.on('exit', (code) => {
-      if (code === 0 && results) resolve(results);
-      else reject(new Error(`the in-process benchmark exited with ${code}`));
-    });
-  });
+function inProcessLayout(flags: Flags): InProcessPlan['layout'] {
+  const value = flags.values.get('in-process-layout') ?? 'per-variant';
+  if (value !== 'per-variant' && value !== 'shared') {
+    throw new Error('--in-process-layout takes per-variant or shared');
+  }
+  return value;
 }
 
 function machine(): string {
@@ -124,6 +112,7 @@ async function main(): Promise<void> {
     frameworks,
     workloads,
     rounds,
+    layout: inProcessLayout(flags),
     measureMs: numberFlag(flags, 'measure-ms', flags.quick ? 15 : 150),
     warmupMs: flags.quick ? 50 : 400,
     minSamples: flags.quick ? 5 : 30,
@@ -143,13 +132,7 @@ async function main(): Promise<void> {
     }
     httpPlan = { ...httpPlan, pin: pinned };
   }
-  if (flags.only !== 'http') {
-    // One process per framework: the variants of a framework share one process (interleaved),
-    // but no framework's type feedback leaks into another's shared Node internals.
-    for (const framework of frameworks) {
-      inProcess.push(...(await runInProcess({ ...inProcessPlan, frameworks: [framework] })));
-    }
-  }
+  if (flags.only !== 'http') inProcess.push(...(await runInProcessBenchmark(inProcessPlan)));
   const elapsed = plainSeconds(process.hrtime.bigint() - started);
 
   const unavailable = [...http, ...inProcess].flatMap((result) =>
@@ -169,7 +152,7 @@ async function main(): Promise<void> {
     `Machine at end: ${machine()}`,
     '',
     `HTTP: ${httpPlan.rounds} interleaved rounds of ${httpPlan.durationSeconds} s windows, autocannon with ${httpPlan.connections} connections in the parent process, each server in its own process; medians.`,
-    `In-process: one process per framework, its 4 variants (with the floor on the allowed GET, and ours with 1 origin on the 10,000-origin workload) interleaved in ${inProcessPlan.rounds} rounds of ${inProcessPlan.measureMs} ms (CPU time) each after a warm-up; median of the per-round means.`,
+    `In-process: ${inProcessPlan.layout === 'shared' ? 'all variants of a framework in one process' : 'each variant in its own process'}; bare, incumbent, ours, A/A (with the floor on the allowed GET, and ours with 1 origin on the 10,000-origin workload) interleaved in ${inProcessPlan.rounds} rounds of ${inProcessPlan.measureMs} ms (CPU time) each after a warm-up; median of the per-round means.`,
     ...(unavailable.length > 0
       ? ['', `Not measured: ${[...new Set(unavailable)].join('; ')}`]
       : []),

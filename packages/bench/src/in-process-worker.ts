@@ -1,0 +1,195 @@
+/**
+ * One process of the in-process benchmark (forked by `in-process.ts`): one framework, hosting
+ * one variant (the default layout: as on a real server, no other variant's type feedback
+ * reaches Node's shared internals) or all of them (`--in-process-layout shared`). The parent
+ * asks it over IPC to prepare a workload (build and check each hosted variant's app) and to
+ * measure one variant at a time, so rounds interleave across processes like the HTTP servers.
+ */
+import { measure } from 'mitata';
+import {
+  dispatchNode,
+  fetchRequest,
+  observeFetch,
+  observeNode,
+  type Observed,
+} from './fake-http.js';
+import { loadFramework, type BenchApp, type Framework } from './frameworks/index.js';
+import {
+  WORKLOADS,
+  checkResponse,
+  type InProcessVariant,
+  type PolicyName,
+  type Workload,
+  type WorkloadName,
+} from './workloads.js';
+
+/** Parent → worker. */
+export type WorkerCommand =
+  | { type: 'prepare'; workload: WorkloadName }
+  | {
+      type: 'measure';
+      workload: WorkloadName;
+      variant: InProcessVariant;
+      budgetMs: number;
+      minSamples: number;
+    }
+  | { type: 'exit' };
+
+/** Worker → parent. */
+export type WorkerReport =
+  | { type: 'ready' }
+  /** The hosted variants that answer this workload (checked), and why others cannot run. */
+  | { type: 'prepared'; variants: InProcessVariant[]; unavailable: Record<string, string> }
+  | { type: 'measured'; nsPerRequest: number }
+  | { type: 'failed'; message: string };
+
+type Call = () => Promise<unknown>;
+
+function report(message: WorkerReport): void {
+  process.send?.(message);
+}
+
+function callOf(
+  app: BenchApp,
+  workload: Workload,
+): { call: Call; observe: () => Promise<Observed> } {
+  if (app.kind === 'fetch') {
+    const request = fetchRequest(workload.request);
+    const fetch = app.fetch;
+    return {
+      call: () => Promise.resolve(fetch(request)),
+      observe: async () => observeFetch(await fetch(request)),
+    };
+  }
+  const listener = app.listener;
+  const spec = workload.request;
+  return {
+    call: () => dispatchNode(listener, spec),
+    observe: async () => observeNode(await dispatchNode(listener, spec)),
+  };
+}
+
+/**
+ * The clock: this process's CPU time (user + system, all threads), in nanoseconds. The machine
+ * is shared, so wall time would count the moments another process held the core; CPU time
+ * counts only the work done here, garbage collection included. Its microsecond resolution is
+ * far below one sample (a batch of 128 requests).
+ */
+function cpuNow(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+}
+
+async function measureNs(call: Call, budgetMs: number, minSamples: number): Promise<number> {
+  const stats = await measure(call, {
+    now: cpuNow,
+    min_cpu_time: budgetMs * 1e6,
+    min_samples: minSamples,
+    batch_samples: 128,
+    batch_unroll: 1,
+    // Always batch (128 requests per sample), whatever one call takes: mitata would otherwise
+    // time slow or not-yet-optimized calls one by one, adding the clock's own cost to each.
+    batch_threshold: 1e12,
+    warmup_threshold: 1e12,
+    // No forced full collection between measurements: V8 ages (and flushes) the code of
+    // functions that miss several major GCs, so forcing them would re-JIT the other variants.
+    gc: false,
+  });
+  return stats.avg;
+}
+
+/** Which app a variant runs for a workload: its variant and policy, or nothing. */
+function appFor(
+  framework: Framework,
+  variant: InProcessVariant,
+  workload: Workload,
+): { variant: 'bare' | 'incumbent' | 'ours' | 'floor'; policy: PolicyName } | undefined {
+  switch (variant) {
+    case 'bare':
+    case 'bare-control':
+      return { variant: 'bare', policy: workload.policy };
+    case 'incumbent':
+    case 'ours':
+      return { variant, policy: workload.policy };
+    case 'ours-one-origin':
+      return workload.oneOriginTwin
+        ? { variant: 'ours', policy: workload.oneOriginTwin }
+        : undefined;
+    case 'floor':
+      return workload.measuresFloor && framework.floorModule !== undefined
+        ? { variant: 'floor', policy: workload.policy }
+        : undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const [frameworkName = '', hosted = ''] = process.argv.slice(2);
+  const framework = await loadFramework(frameworkName);
+  const variants = hosted.split(',') as InProcessVariant[];
+  const apps = new Map<string, BenchApp>();
+  const calls = new Map<InProcessVariant, Call>();
+
+  const prepare = async (workload: Workload): Promise<WorkerReport> => {
+    calls.clear();
+    const ready: InProcessVariant[] = [];
+    const unavailable: Record<string, string> = {};
+    for (const variant of variants) {
+      const wanted = appFor(framework, variant, workload);
+      if (!wanted) continue;
+      const key = `${wanted.variant}/${wanted.policy}/${variant}`;
+      let app = apps.get(key);
+      if (!app) {
+        try {
+          app = await framework.create(wanted.variant, wanted.policy);
+        } catch (error) {
+          if (wanted.variant !== 'ours') throw error;
+          unavailable[variant] = `${framework.adapter} could not be loaded: ${String(error)}`;
+          continue;
+        }
+        apps.set(key, app);
+      }
+      const { call, observe } = callOf(app, workload);
+      const observed = await observe();
+      const problems = checkResponse(workload, variant, observed.status, observed.headers);
+      if (problems.length > 0) {
+        throw new Error(
+          `${framework.name} ${variant} answered ${workload.name} wrongly in-process: ${problems.join('; ')}`,
+        );
+      }
+      calls.set(variant, call);
+      ready.push(variant);
+    }
+    return { type: 'prepared', variants: ready, unavailable };
+  };
+
+  process.on('message', (command: WorkerCommand) => {
+    const answer = async (): Promise<WorkerReport> => {
+      if (command.type === 'exit') process.exit(0);
+      const workload = WORKLOADS.find(({ name }) => name === command.workload) as Workload;
+      if (command.type === 'prepare') return prepare(workload);
+      const call = calls.get(command.variant);
+      if (!call) throw new Error(`${command.variant} is not prepared here`);
+      return {
+        type: 'measured',
+        nsPerRequest: await measureNs(call, command.budgetMs, command.minSamples),
+      };
+    };
+    answer().then(report, (error: unknown) =>
+      report({
+        type: 'failed',
+        message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }),
+    );
+  });
+  report({ type: 'ready' });
+}
+
+// The parent going away (even killed) ends this worker.
+process.on('disconnect', () => process.exit(0));
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `in-process worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
