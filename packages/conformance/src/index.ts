@@ -1,6 +1,13 @@
 export { requestRows } from './rows.js';
 export type { ConformanceRow, Observation, RowRequest } from './rows.js';
 export { attackRows, hostilePolicy } from './attack-rows.js';
+export {
+  ORIGIN_FAILURE_MESSAGE,
+  failingOrigins,
+  originFailureRows,
+  rejectingOrigin,
+  throwingOrigin,
+} from './origin-failure-rows.js';
 export { configErrorRows } from './config-error-rows.js';
 export type { ConfigErrorRow } from './config-error-rows.js';
 export { expectConfigError } from './config-error-check.js';

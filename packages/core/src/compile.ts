@@ -29,8 +29,6 @@ export type AllowedMethodsRule =
 export interface CompiledPolicy<Request> {
   readonly origins: OriginMatcher<Request>;
   readonly credentials: boolean;
-  /** Whether the answer depends on the request's origin (every policy but `'*'`). */
-  readonly variesByOrigin: boolean;
   /** `Access-Control-Expose-Headers` of a granted actual request, joined once; none when unset. */
   readonly exposedHeaders: string | undefined;
   /** `Access-Control-Max-Age` of a granted preflight, written once; none when unset. */
@@ -42,6 +40,8 @@ export interface CompiledPolicy<Request> {
   readonly optionsSuccessStatus: number;
   readonly actualVary: readonly string[];
   readonly preflightVary: readonly string[];
+  /** What an error response varies on when `evaluate` fails (see `CorsPolicy.errorVary`). */
+  readonly errorVary: readonly string[];
   readonly onDecision: CorsOptions<Request>['onDecision'];
   readonly debug: ((line: string) => void) | undefined;
 }
@@ -158,7 +158,9 @@ export function compileOptions<Request>(
   }
   if (issues.length > 0) throw new CorsConfigError(issues);
 
+  // Every answer but those of `'*'` depends on the request's origin.
   const variesByOrigin = !origins.allowsAnyOrigin;
+  const actualVary = variesByOrigin ? [ORIGIN] : [];
   const preflightVary = [REQUEST_METHOD, REQUEST_HEADERS];
   if (privateNetwork) preflightVary.push(REQUEST_PRIVATE_NETWORK);
   if (variesByOrigin) preflightVary.unshift(ORIGIN);
@@ -166,7 +168,6 @@ export function compileOptions<Request>(
   return {
     origins,
     credentials,
-    variesByOrigin,
     exposedHeaders:
       exposedHeaders === '*' ? '*' : exposedHeaders?.length ? exposedHeaders.join(',') : undefined,
     maxAge: maxAge === undefined ? undefined : String(maxAge),
@@ -179,8 +180,11 @@ export function compileOptions<Request>(
     privateNetwork,
     preflightContinue,
     optionsSuccessStatus: status,
-    actualVary: variesByOrigin ? [ORIGIN] : [],
+    actualVary,
     preflightVary,
+    // The failed answer would have depended on the origin (a function is never `'*'`), and on
+    // nothing else: the origin is checked before a preflight's other headers are read.
+    errorVary: actualVary,
     onDecision: input.onDecision,
     debug:
       debug === true

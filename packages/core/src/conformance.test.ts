@@ -1,6 +1,8 @@
 import {
   allRows,
   configErrorRows,
+  originFailureRows,
+  ORIGIN_FAILURE_MESSAGE,
   type ConformanceRow,
   type Observation,
   expectConfigError,
@@ -42,6 +44,19 @@ async function evaluate(policy: CorsPolicy, row: ConformanceRow): Promise<CorsDe
 describe('conformance rows, in-process', () => {
   it.each(allRows)('$name', async (row) => {
     expect(play(await evaluate(createCorsPolicy(row.options), row))).toEqual(row.expected);
+  });
+});
+
+describe('origin function failures, in-process', () => {
+  // What an adapter sends when `evaluate` fails: the framework's error response (500 by default),
+  // with the policy's `errorVary` merged into its Vary and no grant.
+  it.each(originFailureRows)('$name', async (row) => {
+    const policy = createCorsPolicy(row.options);
+    await expect(evaluate(policy, row)).rejects.toThrow(ORIGIN_FAILURE_MESSAGE);
+    const vary = mergeVary(undefined, policy.errorVary);
+    expect({ status: 500, routeRuns: false, headers: vary === '' ? {} : { vary } }).toEqual(
+      row.expected,
+    );
   });
 });
 

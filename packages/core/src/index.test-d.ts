@@ -52,7 +52,9 @@ describe('public types', () => {
     expectTypeOf(policy).toEqualTypeOf<CorsPolicy<Ctx>>();
     expectTypeOf(policy.evaluate).parameter(0).toEqualTypeOf<CorsRequest<Ctx>>();
     expectTypeOf(policy.evaluate).returns.toEqualTypeOf<CorsDecision | Promise<CorsDecision>>();
-    expectTypeOf(policy.variesByOrigin).toEqualTypeOf<boolean>();
+    expectTypeOf(policy.errorVary).toEqualTypeOf<readonly string[]>();
+    // @ts-expect-error the names an error response varies on are read-only.
+    policy.errorVary.push('Accept');
   });
 
   it('makes a misspelt or mistyped option a type error', () => {

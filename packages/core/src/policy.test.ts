@@ -329,6 +329,28 @@ describe('synchronous unless the origin function is async', () => {
   });
 });
 
+describe('errorVary', () => {
+  it.each([
+    ['an origin function', { origin: () => true }],
+    ['an async origin function', { origin: async () => true }],
+    ['an exact origin', { origin: APP }],
+    [
+      'a list with a pattern, and privateNetwork',
+      { origin: [APP, 'https://*.example.com'], privateNetwork: true },
+    ],
+  ] satisfies [string, CorsOptions][])(
+    "is ['Origin'] for %s: an error response must vary on what the answer would have",
+    (_what, options) => {
+      expect(createCorsPolicy(options).errorVary).toEqual(['Origin']);
+    },
+  );
+
+  it("is empty for origin '*', whose answers never depend on the origin", () => {
+    expect(createCorsPolicy().errorVary).toEqual([]);
+    expect(createCorsPolicy({ origin: '*', allowedHeaders: ['x-id'] }).errorVary).toEqual([]);
+  });
+});
+
 describe('onDecision', () => {
   const request = { url: '/users', framework: 'test' };
 
@@ -684,12 +706,6 @@ describe('choices where the SPEC is silent', () => {
     expect(
       decide({ origin: APP }, { method: 'options', origin: APP, requestMethod: 'PUT' }).kind,
     ).toBe('actual');
-  });
-
-  it('reports whether answers vary by origin', () => {
-    expect(createCorsPolicy().variesByOrigin).toBe(false);
-    expect(createCorsPolicy({ origin: APP }).variesByOrigin).toBe(true);
-    expect(createCorsPolicy({ origin: () => true }).variesByOrigin).toBe(true);
   });
 });
 

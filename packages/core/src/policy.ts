@@ -46,8 +46,14 @@ export interface CorsPolicy<Request = unknown> {
    * promise; rejects (or throws) only when that function does.
    */
   evaluate(request: CorsRequest<Request>): CorsDecision | Promise<CorsDecision>;
-  /** Whether answers depend on the request's `Origin` (false only for `origin: '*'`). */
-  readonly variesByOrigin: boolean;
+  /**
+   * The names to merge into the `Vary` of the error response when `evaluate` throws or rejects
+   * (the `origin` function failed): `['Origin']`, since the answer would have depended on the
+   * request's origin, so a shared cache must keep origins apart (RFC 9110 §12.5.5); `[]` for
+   * `origin: '*'`, whose answers never do. Nothing is granted: the error response gets no
+   * `Access-Control-*` header. Computed once, when the policy is built.
+   */
+  readonly errorVary: readonly string[];
 }
 
 /**
@@ -78,7 +84,7 @@ export function createCorsPolicy<Request = unknown>(
         return decision;
       }
     : decide;
-  return { evaluate, variesByOrigin: policy.variesByOrigin };
+  return { evaluate, errorVary: policy.errorVary };
 }
 
 function createDecide<Request>(

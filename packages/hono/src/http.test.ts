@@ -6,6 +6,8 @@ import { serve } from '@hono/node-server';
 import {
   allRows,
   configErrorRows,
+  originFailureRows,
+  ORIGIN_FAILURE_MESSAGE,
   pickCorsHeaders,
   ROUTE_BODY,
   sendRow,
@@ -17,7 +19,7 @@ import {
 import { Hono } from 'hono';
 import { streamText } from 'hono/streaming';
 import { describe, expect, it, vi } from 'vitest';
-import { APP, EVIL, GRANT, routeApp } from './test-app.test-support.js';
+import { APP, EVIL, GRANT, routeApp, withErrorLog } from './test-app.test-support.js';
 import { cors, CorsConfigError, type CorsDecision, type CorsOptions } from './index.js';
 
 /** Serves `app` on a free loopback port for the length of `use`, then closes the server. */
@@ -97,6 +99,14 @@ describe('conformance rows, over HTTP', () => {
     );
     expect(observed).toEqual(row.expected);
   });
+
+  it.each(originFailureRows)("$name (Hono's default error handler)", async (row) => {
+    const [observed, logged] = await withErrorLog(() =>
+      withServer(routeApp(row.options), (baseUrl) => sendRow(baseUrl, row.request)),
+    );
+    expect(observed).toEqual(row.expected);
+    expect(logged).toEqual([new Error(ORIGIN_FAILURE_MESSAGE)]);
+  });
 });
 
 describe('configuration errors', () => {
@@ -147,9 +157,13 @@ describe('error and not-found responses, over HTTP', () => {
     });
   });
 
-  it('sends the error of an origin function that rejects to app.onError with no grant', async () => {
+  it('sends the error of an origin function that rejects to app.onError with no grant but Vary: Origin', async () => {
     const app = new Hono();
     const errors: unknown[] = [];
+    app.use('*', async (c, next) => {
+      c.header('Vary', 'Accept-Encoding');
+      await next();
+    });
     app.use(
       '*',
       cors({
@@ -166,11 +180,25 @@ describe('error and not-found responses, over HTTP', () => {
       const failed = await fetch(baseUrl, fromApp(EVIL));
       expect(failed.status).toBe(500);
       expect(await failed.text()).toBe('failed');
-      expect(pickCorsHeaders(failed.headers)).toEqual({});
+      expect(pickCorsHeaders(failed.headers)).toEqual({ vary: 'Accept-Encoding, Origin' });
       expect((errors[0] as Error).message).toBe('lookup failed');
       const next = await fetch(baseUrl, fromApp());
       expect(await next.text()).toBe(ROUTE_BODY);
-      expect(pickCorsHeaders(next.headers)).toEqual(GRANT);
+      expect(pickCorsHeaders(next.headers)).toEqual({ ...GRANT, vary: 'Accept-Encoding, Origin' });
+    });
+  });
+
+  it('merges Origin into the Vary of a Response app.onError built for a failing origin function', async () => {
+    const app = new Hono();
+    app.use('*', cors({ origin: () => Promise.reject(new Error('lookup failed')) }));
+    app.get('/', (c) => c.text(ROUTE_BODY));
+    app.onError(
+      () => new Response('failed', { status: 503, headers: { Vary: 'Accept-Language' } }),
+    );
+    await withServer(app, async (baseUrl) => {
+      const failed = await fetch(baseUrl, fromApp());
+      expect([failed.status, await failed.text()]).toEqual([503, 'failed']);
+      expect(pickCorsHeaders(failed.headers)).toEqual({ vary: 'Accept-Language, Origin' });
     });
   });
 });

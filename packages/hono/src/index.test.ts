@@ -4,16 +4,21 @@
 import {
   allRows,
   configErrorRows,
+  failingOrigins,
   observe,
+  originFailureRows,
+  ORIGIN_FAILURE_MESSAGE,
+  rejectingOrigin,
+  throwingOrigin,
   pickCorsHeaders,
   ROUTE_BODY,
   expectConfigError,
 } from '@cors/conformance';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { streamText } from 'hono/streaming';
 import { describe, expect, it, vi } from 'vitest';
-import { APP, EVIL, GRANT, routeApp } from './test-app.test-support.js';
+import { APP, EVIL, GRANT, routeApp, withErrorLog } from './test-app.test-support.js';
 import { cors, CorsConfigError, type CorsDecision, type CorsOptions } from './index.js';
 
 function fromApp(origin = APP, init: RequestInit = {}): RequestInit {
@@ -27,6 +32,18 @@ describe('conformance rows, in-process', () => {
       headers: row.request.headers,
     });
     expect(await observe(response)).toEqual(row.expected);
+  });
+
+  it.each(originFailureRows)("$name (Hono's default error handler)", async (row) => {
+    const [observed, logged] = await withErrorLog(async () => {
+      const response = await routeApp(row.options).request('/', {
+        method: row.request.method,
+        headers: row.request.headers,
+      });
+      return observe(response);
+    });
+    expect(observed).toEqual(row.expected);
+    expect(logged).toEqual([new Error(ORIGIN_FAILURE_MESSAGE)]);
   });
 });
 
@@ -282,7 +299,7 @@ describe('an origin function', () => {
       },
     ],
   ])(
-    'that %s sends the error to app.onError with no grant, and the app keeps serving',
+    'that %s sends the error to app.onError with no grant but Vary: Origin, and the app keeps serving',
     async (_, failing) => {
       const app = new Hono();
       const errors: unknown[] = [];
@@ -300,7 +317,7 @@ describe('an origin function', () => {
       const failed = await app.request('/', fromApp(EVIL));
       expect(failed.status).toBe(500);
       expect(await failed.text()).toBe('failed');
-      expect(pickCorsHeaders(failed.headers)).toEqual({});
+      expect(pickCorsHeaders(failed.headers)).toEqual({ vary: 'Origin' });
       expect(errors).toHaveLength(1);
       expect((errors[0] as Error).message).toBe('origin lookup failed');
       expect(route).not.toHaveBeenCalled();
@@ -310,6 +327,104 @@ describe('an origin function', () => {
       expect(pickCorsHeaders(next.headers)).toEqual(GRANT);
     },
   );
+});
+
+describe('the error response of a failing origin function', () => {
+  /** An app whose earlier middleware sets `Vary: Accept-Encoding` before cors() fails. */
+  function appWithVary(origin: () => boolean | Promise<boolean>): Hono {
+    const app = new Hono();
+    app.use('*', async (c, next) => {
+      c.header('Vary', 'Accept-Encoding');
+      await next();
+    });
+    app.use('*', cors({ origin, credentials: true }));
+    app.get('/', (c) => c.text(ROUTE_BODY));
+    return app;
+  }
+
+  it.each(failingOrigins)(
+    "merges Origin into a Vary set before the function %s, on Hono's default error response",
+    async (_how, origin) => {
+      const [response] = await withErrorLog(() =>
+        Promise.resolve(appWithVary(origin).request('/', fromApp())),
+      );
+      expect(response.status).toBe(500);
+      expect(pickCorsHeaders(response.headers)).toEqual({ vary: 'Accept-Encoding, Origin' });
+    },
+  );
+
+  it.each([
+    [
+      'c.json() with the Vary set before',
+      (_: Error, c: Context) => c.json({ error: 'failed' }, 500),
+      500,
+      'Accept-Encoding, Origin',
+    ],
+    [
+      'c.text() with a Vary of its own',
+      (_: Error, c: Context) => c.text('failed', 500, { Vary: 'Accept-Language' }),
+      500,
+      'Accept-Language, Origin',
+    ],
+    [
+      'new Response() with a Vary of its own',
+      () => new Response('failed', { status: 503, headers: { Vary: 'Accept-Language' } }),
+      503,
+      'Accept-Language, Origin',
+    ],
+    [
+      'Response.redirect(), whose headers are immutable',
+      () => Response.redirect('https://app.example.com/status', 302),
+      302,
+      'Origin',
+    ],
+  ])('varies on Origin when app.onError answers with %s', async (_how, onError, status, vary) => {
+    const app = appWithVary(rejectingOrigin);
+    app.onError(onError);
+    const response = await app.request('/', fromApp());
+    expect(response.status).toBe(status);
+    expect(pickCorsHeaders(response.headers)).toEqual({ vary });
+  });
+
+  it('varies on Origin when cors() is the only handler for the path', async () => {
+    const app = new Hono();
+    app.use('*', cors({ origin: throwingOrigin }));
+    const [response] = await withErrorLog(() =>
+      Promise.resolve(app.request('/missing', fromApp())),
+    );
+    expect(response.status).toBe(500);
+    expect(pickCorsHeaders(response.headers)).toEqual({ vary: 'Origin' });
+  });
+
+  it("varies on Origin in a sub-app mounted with app.route(), with that sub-app's onError", async () => {
+    const api = new Hono();
+    api.use('*', cors({ origin: rejectingOrigin }));
+    api.get('/items', (c) => c.text('items'));
+    api.onError(() => new Response('api failed', { status: 503 }));
+    const app = new Hono();
+    app.route('/api', api);
+    const response = await app.request('/api/items', fromApp());
+    expect([response.status, await response.text()]).toEqual([503, 'api failed']);
+    expect(pickCorsHeaders(response.headers)).toEqual({ vary: 'Origin' });
+  });
+
+  it("adds no Vary when onDecision throws under a '*' policy, whose answer never depends on the origin", async () => {
+    const app = new Hono();
+    app.use(
+      '*',
+      cors({
+        origin: '*',
+        onDecision: () => {
+          throw new Error('log sink down');
+        },
+      }),
+    );
+    app.get('/', (c) => c.text(ROUTE_BODY));
+    app.onError((_, c) => c.text('failed', 500));
+    const response = await app.request('/', fromApp());
+    expect(response.status).toBe(500);
+    expect(pickCorsHeaders(response.headers)).toEqual({});
+  });
 });
 
 describe('onDecision', () => {

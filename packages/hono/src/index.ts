@@ -41,17 +41,26 @@ export function cors<E extends Env = any, P extends string = string, I extends I
   options?: CorsOptions<Context<E, P, I>>,
 ): MiddlewareHandler<E, P, I> {
   const policy = createCorsPolicy<Context<E, P, I>>(options);
+  const { errorVary } = policy;
 
   return async (c, next) => {
-    const pending = policy.evaluate(new HonoCorsRequest(c));
-    // Only an async `origin` function makes the decision a promise; a sync one costs no tick.
-    const decision = isPromiseLike<CorsDecision>(pending) ? await pending : pending;
+    let decision: CorsDecision;
+    try {
+      const pending = policy.evaluate(new HonoCorsRequest(c));
+      // Only an async `origin` function makes the decision a promise; a sync one costs no tick.
+      decision = isPromiseLike<CorsDecision>(pending) ? await pending : pending;
+    } catch (error) {
+      // The `origin` function failed: the error goes on to `app.onError`, whose response
+      // gets no grant but varies on what the answer would have depended on.
+      varyErrorResponse(c, errorVary);
+      throw error;
+    }
 
     // A preflight that is answered or refused ends here: the route never runs.
     if (decision.action === 'respond') return answerPreflight(decision);
 
     await next();
-    applyDecision(c, decision);
+    applyDecision(c, decision.headers, decision.vary);
   };
 }
 
@@ -103,26 +112,61 @@ function answerPreflight(decision: CorsDecision): Response {
 }
 
 /**
- * Puts the decision's headers on the response the app ended with, changing its headers in
- * place. `c.header()` after `next()`, or a new `Response`, would copy the whole response for
- * every request (see "Speed" in the README).
+ * Puts a decision's headers (`grant`, and `vary` merged into Vary) on the response the app
+ * ended with, changing its headers in place. `c.header()` after `next()`, or a new `Response`,
+ * would copy the whole response for every request (see "Speed" in the README).
  */
-function applyDecision(c: Context, decision: CorsDecision): void {
+function applyDecision(
+  c: Context,
+  grant: Readonly<Record<string, string>>,
+  vary: readonly string[],
+): void {
   const response = c.res;
   try {
-    setHeaders(response.headers, decision);
+    setHeaders(response.headers, grant, vary);
   } catch (error) {
     // Fetch: the headers of a `fetch()` response or of `Response.redirect()` are immutable.
     if (!(error instanceof TypeError)) throw error;
     // A WebSocket upgrade (101) cannot be copied, and browsers apply no CORS to WebSockets.
     if (response.status === 101) return;
     c.res = new Response(response.body, response);
-    setHeaders(c.res.headers, decision);
+    setHeaders(c.res.headers, grant, vary);
   }
 }
 
-function setHeaders(headers: Headers, decision: CorsDecision): void {
-  for (const name in decision.headers) headers.set(name, decision.headers[name] as string);
+function setHeaders(
+  headers: Headers,
+  grant: Readonly<Record<string, string>>,
+  vary: readonly string[],
+): void {
+  for (const name in grant) headers.set(name, grant[name] as string);
   // The route's own Vary (e.g. Accept-Encoding) is kept: the names are merged into it.
-  if (decision.vary.length > 0) headers.set(VARY, mergeVary(headers.get(VARY), decision.vary));
+  if (vary.length > 0) headers.set(VARY, mergeVary(headers.get(VARY), vary));
+}
+
+const NO_GRANT: Readonly<Record<string, string>> = {};
+
+/**
+ * Makes the response `app.onError` answers a failed `origin` function with vary on `names`,
+ * however it is built. Hono's default handler and `c.text()`/`c.json()` start from the headers
+ * set on the context, so the names go there; they are read through `c.newResponse()`, since
+ * reading `c.res` would create it and make Hono copy it over the error response's own headers.
+ * And the response Hono then assigns to `c.res` (e.g. one `app.onError` made with
+ * `new Response()`) gets them merged as a route's response does. Only on this cold path.
+ */
+function varyErrorResponse(c: Context, names: readonly string[]): void {
+  if (names.length === 0) return;
+  c.header(VARY, mergeVary(c.newResponse(null).headers.get(VARY), names));
+  const res = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(c), 'res');
+  if (res?.get === undefined || res.set === undefined) return;
+  const { get, set } = res;
+  Object.defineProperty(c, 'res', {
+    configurable: true,
+    get,
+    set(this: Context, response: Response) {
+      set.call(this, response);
+      // A copy of immutable headers comes back through this setter once, already merged.
+      applyDecision(this, NO_GRANT, names);
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import { ROUTE_BODY } from '@cors/conformance';
 import { Hono } from 'hono';
+import { vi } from 'vitest';
 import { cors, type CorsOptions } from './index.js';
 
 /** Test support shared by the in-process and the over-HTTP tests (not part of the package). */
@@ -13,4 +14,18 @@ export function routeApp(options: CorsOptions): Hono {
   app.use('*', cors(options));
   app.all('/', (c) => c.text(ROUTE_BODY));
   return app;
+}
+
+/**
+ * Runs `use` with `console.error`, where Hono's default error handler logs, silenced; returns
+ * what `use` returned and what was logged.
+ */
+export async function withErrorLog<T>(use: () => Promise<T>): Promise<[T, unknown[]]> {
+  const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+  try {
+    const result = await use();
+    return [result, logged.mock.calls.map(([error]) => error as unknown)];
+  } finally {
+    logged.mockRestore();
+  }
 }

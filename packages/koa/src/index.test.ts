@@ -6,6 +6,7 @@ import {
   allRows,
   burstPolicy,
   configErrorRows,
+  originFailureRows,
   expectConfigError,
   runBurst,
   pickCorsHeaders,
@@ -106,7 +107,7 @@ describe.each([
   ['Koa 2', Koa2],
 ] as const)('on %s', (_version, KoaClass) => {
   describe('conformance rows over HTTP', () => {
-    it.each(allRows)('$name', async (row) => {
+    it.each([...allRows, ...originFailureRows])('$name', async (row) => {
       const { app } = createApp(KoaClass);
       app.use(cors(row.options)).use(route);
       await withServer(app, async (baseUrl) => {
@@ -419,7 +420,7 @@ describe.each([
         },
       ],
     ])(
-      'gives no grant when it %s, hands the error to Koa (500) and keeps serving',
+      'gives no grant but Vary: Origin when it %s, hands the error to Koa (500) and keeps serving',
       async (_name, origin) => {
         const { app, errors } = createApp(KoaClass);
         let routeRuns = 0;
@@ -432,7 +433,7 @@ describe.each([
             const response = await get(baseUrl, '/', preflightHeaders, method);
             expect(response.status).toBe(500);
             expect(response.body).toBe('Internal Server Error');
-            expect(response.headers).toEqual({});
+            expect(response.headers).toEqual({ vary: 'Origin' });
           }
           const next = await get(baseUrl, '/');
           expect([next.status, next.body]).toEqual([200, ROUTE_BODY]);
@@ -442,6 +443,68 @@ describe.each([
         expect((errors[0] as Error).message).toBe('allowlist unavailable');
       },
     );
+
+    it("merges Origin into the failing function's error's own Vary, without changing its shared headers", async () => {
+      const { app, errors } = createApp(KoaClass);
+      const shared = { 'Retry-After': '30', vary: 'Accept-Encoding' };
+      const failure = Object.assign(new Error('allowlist unavailable'), {
+        status: 503,
+        expose: true,
+        headers: shared,
+      });
+      app.use(cors({ origin: () => Promise.reject(failure) })).use(route);
+      await withServer(app, async (baseUrl) => {
+        for (const method of ['GET', 'OPTIONS']) {
+          const response = await get(baseUrl, '/', preflightHeaders, method);
+          expect([response.status, response.body]).toEqual([503, 'allowlist unavailable']);
+          expect(response.raw.get('retry-after')).toBe('30');
+          expect(response.headers).toEqual({ vary: 'Accept-Encoding, Origin' });
+        }
+      });
+      expect(shared).toEqual({ 'Retry-After': '30', vary: 'Accept-Encoding' });
+      expect(errors).toEqual([failure, failure]);
+    });
+
+    it('merges Origin into a Vary set before the failure when an error middleware in front answers', async () => {
+      const { app } = createApp(KoaClass);
+      app.use(async (ctx, next) => {
+        ctx.set('Vary', 'Accept-Encoding');
+        try {
+          await next();
+        } catch (error) {
+          ctx.status = 502;
+          ctx.body = { error: (error as Error).message };
+        }
+      });
+      app
+        .use(
+          cors({
+            origin: () => {
+              throw new Error('allowlist unavailable');
+            },
+          }),
+        )
+        .use(route);
+      await withServer(app, async (baseUrl) => {
+        const response = await get(baseUrl, '/', { origin: APP });
+        expect([response.status, response.body]).toEqual([
+          502,
+          '{"error":"allowlist unavailable"}',
+        ]);
+        expect(response.headers).toEqual({ vary: 'Accept-Encoding, Origin' });
+      });
+    });
+
+    it('hands a thrown string on as it is, which Koa answers with a 500 without headers', async () => {
+      const { app, errors } = createApp(KoaClass);
+      app.use(cors({ origin: () => Promise.reject('no allowlist') })).use(route);
+      await withServer(app, async (baseUrl) => {
+        const response = await get(baseUrl, '/', { origin: APP });
+        // Koa wraps a non-error in an Error of its own, and keeps only that error's headers.
+        expect([response.status, response.headers]).toEqual([500, {}]);
+      });
+      expect(String(errors[0])).toContain('no allowlist');
+    });
   });
 
   describe('onDecision', () => {

@@ -22,26 +22,40 @@ export type { CorsDecision, CorsOptions } from '@cors/core';
  */
 export function cors(options?: CorsOptions<Context>): Middleware {
   const policy = createCorsPolicy<Context>(options);
+  const { errorVary } = policy;
+  // The `origin` function threw or rejected: nothing is granted, but the answer would have
+  // depended on the origin, so the error response varies on it (`errorVary`).
+  const fail = (ctx: Context, error: unknown): never => rethrow(ctx, error, NO_GRANT, errorVary);
   return (ctx, next) => {
     const { headers } = ctx.req;
-    // Absent headers stay `undefined` (Koa's `ctx.get` would turn them into ''). Node joins
-    // repeated headers with ", ", which the core refuses as not one origin.
-    const decision = policy.evaluate({
-      method: ctx.method,
-      origin: headers.origin,
-      requestMethod: headers['access-control-request-method'] as string | undefined,
-      requestHeaders: headers['access-control-request-headers'] as string | undefined,
-      requestPrivateNetwork: headers['access-control-request-private-network'] as
-        | string
-        | undefined,
-      request: ctx,
-    });
+    let decision: CorsDecision | Promise<CorsDecision>;
+    try {
+      // Absent headers stay `undefined` (Koa's `ctx.get` would turn them into ''). Node joins
+      // repeated headers with ", ", which the core refuses as not one origin.
+      decision = policy.evaluate({
+        method: ctx.method,
+        origin: headers.origin,
+        requestMethod: headers['access-control-request-method'] as string | undefined,
+        requestHeaders: headers['access-control-request-headers'] as string | undefined,
+        requestPrivateNetwork: headers['access-control-request-private-network'] as
+          | string
+          | undefined,
+        request: ctx,
+      });
+    } catch (error) {
+      return fail(ctx, error);
+    }
     // Only an async `origin` function makes a promise; otherwise the answer is applied in this tick.
     return isPromiseLike<CorsDecision>(decision)
-      ? decision.then((settled) => applyDecision(ctx, next, settled))
+      ? decision.then(
+          (settled) => applyDecision(ctx, next, settled),
+          (error: unknown) => fail(ctx, error),
+        )
       : applyDecision(ctx, next, decision);
   };
 }
+
+const NO_GRANT: Readonly<Record<string, string>> = {};
 
 function applyDecision(
   ctx: Context,
@@ -49,7 +63,7 @@ function applyDecision(
   decision: CorsDecision,
 ): Promise<void> | undefined {
   for (const name in decision.headers) ctx.set(name, decision.headers[name] as string);
-  mergeVaryInto(ctx, decision);
+  mergeVaryInto(ctx, decision.vary);
   if (decision.action === 'respond') {
     // Fetch: a preflight answer has no body. Koa 3 would send a JSON `null` if an earlier
     // middleware set a JSON type, and turns a null body into 204, so the status comes last.
@@ -60,39 +74,56 @@ function applyDecision(
   }
   return next().then(
     // A route may have replaced `Vary` (`ctx.set('Vary', …)`): merge ours back in.
-    () => mergeVaryInto(ctx, decision),
-    (error: unknown) => {
-      mergeVaryInto(ctx, decision);
-      throw withCorsHeaders(error, decision);
-    },
+    () => mergeVaryInto(ctx, decision.vary),
+    (error: unknown) => rethrow(ctx, error, decision.headers, decision.vary),
   );
 }
 
-function mergeVaryInto(ctx: Context, decision: CorsDecision): void {
-  if (decision.vary.length === 0 || ctx.headerSent) return;
-  ctx.set(VARY, mergeVary(ctx.res.getHeader(VARY), decision.vary));
+function mergeVaryInto(ctx: Context, vary: readonly string[]): void {
+  if (vary.length === 0 || ctx.headerSent) return;
+  ctx.set(VARY, mergeVary(ctx.res.getHeader(VARY), vary));
+}
+
+/**
+ * Hands an error on with the CORS headers its response must carry (a route's error: the
+ * decision; a failed `origin` function: no grant and `errorVary`). `Vary` is merged on the
+ * response, for an error middleware in front that answers itself, and everything goes on
+ * `err.headers`, for Koa's own error handling.
+ */
+function rethrow(
+  ctx: Context,
+  error: unknown,
+  headers: Readonly<Record<string, string>>,
+  vary: readonly string[],
+): never {
+  mergeVaryInto(ctx, vary);
+  throw withCorsHeaders(error, headers, vary);
 }
 
 /**
  * Koa's error handling removes every response header except those on `err.headers`, so the
- * decision goes there: the browser then shows the real error instead of a CORS failure.
+ * CORS headers go there: the browser then shows the real error instead of a CORS failure.
  * Headers the error already carries win; its own `Vary` is merged. A new object is assigned
  * so that a `headers` object shared between errors is never changed.
  */
-function withCorsHeaders(error: unknown, decision: CorsDecision): unknown {
+function withCorsHeaders(
+  error: unknown,
+  cors: Readonly<Record<string, string>>,
+  vary: readonly string[],
+): unknown {
   if (typeof error !== 'object' || error === null) return error;
   const own = (error as { headers?: unknown }).headers;
-  const headers: Record<string, unknown> = { ...decision.headers };
-  let vary: string | number | readonly string[] | undefined;
+  const headers: Record<string, unknown> = { ...cors };
+  let ownVary: string | number | readonly string[] | undefined;
   if (typeof own === 'object' && own !== null) {
     for (const [name, value] of Object.entries(own)) {
       if (name.toLowerCase() !== 'vary') headers[name] = value;
       else if (typeof value === 'string' || typeof value === 'number' || Array.isArray(value)) {
-        vary = value as string | number | readonly string[];
+        ownVary = value as string | number | readonly string[];
       }
     }
   }
-  const merged = mergeVary(vary, decision.vary);
+  const merged = mergeVary(ownVary, vary);
   if (merged !== '') headers[VARY] = merged;
   // `Reflect.set` so that a frozen error is rethrown as it is instead of as a TypeError.
   Reflect.set(error, 'headers', headers);

@@ -1,6 +1,7 @@
 import {
   allRows,
   configErrorRows,
+  originFailureRows,
   ROUTE_BODY,
   sendRow,
   expectConfigError,
@@ -25,7 +26,7 @@ class CatchAllController {
 }
 
 describe.each(platforms)('conformance rows over HTTP on %s', (platform) => {
-  it.each(allRows)('$name', async (row) => {
+  it.each([...allRows, ...originFailureRows])('$name', async (row) => {
     const server = await startServer(platform, {
       imports: [CorsModule.forRoot(row.options)],
       controllers: [CatchAllController],

@@ -1,3 +1,4 @@
+import { failingOrigins } from '@cors/conformance';
 import { createCorsPolicy, type CorsDecision } from '@cors/core';
 import {
   Catch,
@@ -23,7 +24,7 @@ import {
   type NestInterceptor,
   type NestModule,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,7 @@ import {
   type FastifyReplyLike,
   type FastifyRequestLike,
 } from './cors.middleware.js';
-import { AllowOrigin, CorsModule } from './index.js';
+import { AllowOrigin, CorsModule, DisableCors } from './index.js';
 import { createExpressRouteMatcher } from './route-matchers.js';
 import type { RoutePolicies } from './route-policies.js';
 import { RouteSelector } from './route-selection.js';
@@ -320,16 +321,8 @@ describe.each(platforms)('origin functions, on %s', (platform) => {
     }
   });
 
-  it.each([
-    [
-      'throws',
-      (): boolean => {
-        throw new Error('lookup failed');
-      },
-    ],
-    ['rejects', (): Promise<boolean> => Promise.reject(new Error('lookup failed'))],
-  ])(
-    'answers with an error and no grant when the origin function %s, and stays up',
+  it.each(failingOrigins)(
+    'answers with an error, no grant and Vary: Origin when the origin function %s, and stays up',
     async (_what, origin) => {
       const server = await startServer(platform, {
         imports: [CorsModule.forRoot({ origin })],
@@ -337,9 +330,12 @@ describe.each(platforms)('origin functions, on %s', (platform) => {
       });
       try {
         const failed = await send(server, 'GET', '/hello', { origin: APP });
-        expect(failed.status).toBe(500);
-        expect(failed.headers['access-control-allow-origin']).toBeUndefined();
-        expect((await preflight(server, '/hello', APP, 'GET')).status).toBe(500);
+        expect([failed.status, failed.headers]).toEqual([500, { vary: 'Origin' }]);
+        const failedPreflight = await preflight(server, '/hello', APP, 'GET');
+        expect([failedPreflight.status, failedPreflight.headers]).toEqual([
+          500,
+          { vary: 'Origin' },
+        ]);
         // Without an Origin the function is not called: the server still serves.
         expect(await send(server, 'GET', '/hello')).toEqual({
           status: 200,
@@ -351,6 +347,75 @@ describe.each(platforms)('origin functions, on %s', (platform) => {
       }
     },
   );
+});
+
+/** A global filter that answers every error with a 503 and a Vary of its own. */
+@Catch()
+class VaryingFilter implements ExceptionFilter {
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(_error: unknown, host: ArgumentsHost): void {
+    const { httpAdapter } = this.adapterHost;
+    const response: unknown = host.switchToHttp().getResponse();
+    httpAdapter.setHeader(response, 'Vary', 'Accept-Language');
+    httpAdapter.reply(response, { error: 'unavailable' }, 503);
+  }
+}
+
+@DisableCors()
+@Controller('closed')
+class ClosedController {
+  @Get()
+  closed(): string {
+    return 'closed';
+  }
+}
+
+describe.each(platforms)('error responses of a failing origin function, on %s', (platform) => {
+  it.each(failingOrigins)(
+    'merges Origin into the Vary an exception filter sets when the function %s',
+    async (_what, origin) => {
+      const server = await startServer(platform, {
+        imports: [CorsModule.forRoot({ origin, credentials: true })],
+        controllers: [HelloController],
+        providers: [{ provide: APP_FILTER, useClass: VaryingFilter }],
+      });
+      try {
+        for (const answer of [
+          await send(server, 'GET', '/hello', { origin: APP }),
+          await preflight(server, '/hello', APP, 'GET'),
+        ]) {
+          expect(answer).toEqual({
+            status: 503,
+            body: '{"error":"unavailable"}',
+            headers: { vary: 'Accept-Language, Origin' },
+          });
+        }
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it('sends an error of onDecision reporting a refusal of its own to Nest, varying as the refusal', async () => {
+    const server = await startServer(platform, {
+      imports: [
+        CorsModule.forRoot({
+          origin: APP,
+          onDecision: () => {
+            throw new Error('log sink down');
+          },
+        }),
+      ],
+      controllers: [ClosedController],
+    });
+    try {
+      const answer = await preflight(server, '/closed', APP, 'GET');
+      expect([answer.status, answer.headers]).toEqual([500, { vary: VARY_PREFLIGHT }]);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe.each(platforms)('hostile requests, on %s', (platform) => {

@@ -11,6 +11,8 @@ import {
   VARY,
   type CorsDecision,
   type CorsOptions,
+  type CorsPolicy,
+  type CorsRequest,
 } from '@cors/core';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { FilteredRequest, RouteSelector } from './route-selection.js';
@@ -53,45 +55,104 @@ export function createRefusalReporter<Request>(
   };
 }
 
+/** Hands a request on: with nothing to go on, or with an error for the framework's handling. */
+type Next = (error?: unknown) => void;
+
+/** How one platform writes a decision, or an origin function's failure, on its response. */
+interface Platform<Response> {
+  /** Sets the decision's headers, then ends an answered or refused preflight, or calls `next()`. */
+  apply(response: Response, next: Next, decision: CorsDecision): void;
+  /**
+   * The `origin` function threw or rejected: no grant, `vary` merged into the response's Vary
+   * (and kept there when the head is written), and the error goes to `next(error)`, to Nest's
+   * exception handling.
+   */
+  fail(response: Response, next: Next, error: unknown, vary: readonly string[]): void;
+}
+
 /**
- * Decides one request with the policy of its route. `undefined`: no policy applies, so the
- * request is not touched.
+ * Decides one request with the policy of its route, and has `platform` write the answer. No
+ * policy: the request is not touched. Synchronous unless the `origin` function is async.
  */
-function decide<Request>(
+function handle<Request, Response>(
+  platform: Platform<Response>,
   routes: RouteSelector<Request>,
   report: RefusalReporter<Request>,
   incoming: HookRequest<Request>,
-): CorsDecision | Promise<CorsDecision> | undefined {
-  const { method, url, headers } = incoming;
-  const origin = headerValue(headers[ORIGIN_KEY]);
-  const requestMethod = headerValue(headers[REQUEST_METHOD_KEY]);
+  response: Response,
+  next: Next,
+): void {
+  const { headers } = incoming;
   const cors = {
-    method,
-    origin,
-    requestMethod,
+    method: incoming.method,
+    origin: headerValue(headers[ORIGIN_KEY]),
+    requestMethod: headerValue(headers[REQUEST_METHOD_KEY]),
     requestHeaders: headerValue(headers[REQUEST_HEADERS_KEY]),
     requestPrivateNetwork: headerValue(headers[REQUEST_PRIVATE_NETWORK_KEY]),
     request: incoming.request,
   };
+  const policy = selectPolicy(routes, report, incoming, cors);
+  if (policy === undefined) {
+    next();
+    return;
+  }
+  let decision: CorsDecision | Promise<CorsDecision>;
+  try {
+    decision = policy.evaluate(cors);
+  } catch (error) {
+    platform.fail(response, next, error, policy.errorVary);
+    return;
+  }
+  if (isPromiseLike<CorsDecision>(decision)) {
+    decision.then(
+      (settled) => platform.apply(response, next, settled),
+      (error: unknown) => platform.fail(response, next, error, policy.errorVary),
+    );
+  } else {
+    platform.apply(response, next, decision);
+  }
+}
+
+/**
+ * The policy of the request's route; for a preflight this adapter refuses itself (an ambiguous
+ * or disabled route), one that gives that refusal. `undefined`: no policy applies.
+ */
+function selectPolicy<Request>(
+  routes: RouteSelector<Request>,
+  report: RefusalReporter<Request>,
+  incoming: HookRequest<Request>,
+  cors: CorsRequest<Request>,
+): CorsPolicy<Request> | undefined {
+  const { method, url } = incoming;
+  const requestMethod = cors.requestMethod;
   // A preflight asks about the actual request, so it is answered by the route that will serve
   // the requested method on this URL.
-  if (classifyRequest(cors) === 'preflight' && requestMethod !== undefined) {
+  if (classifyRequest(cors) === 'preflight' && typeof requestMethod === 'string') {
     const route = routes.forPreflight(requestMethod, url, incoming);
     if (route.ambiguous) {
-      return report(
+      return refusal(
         refusePreflight('route-ambiguous', describeTarget(requestMethod, url)),
-        incoming.request,
+        report,
       );
     }
     if (route.policy === undefined) {
-      return report(
-        refusePreflight('cors-disabled', describeTarget(requestMethod, url)),
-        incoming.request,
-      );
+      return refusal(refusePreflight('cors-disabled', describeTarget(requestMethod, url)), report);
     }
-    return route.policy.evaluate(cors);
+    return route.policy;
   }
-  return routes.forRequest(method, url, incoming)?.evaluate(cors);
+  return routes.forRequest(method, url, incoming);
+}
+
+/** A policy that gives `decision`, a refusal no policy made, and reports it as a policy would. */
+function refusal<Request>(
+  decision: CorsDecision,
+  report: RefusalReporter<Request>,
+): CorsPolicy<Request> {
+  // If the report fails (the user's `onDecision`), the error response varies as the refusal.
+  return {
+    evaluate: (cors) => report(decision, cors.request as Request),
+    errorVary: decision.vary,
+  };
 }
 
 /** `DELETE /users/42`, for the refusal's detail (logged, never sent). */
@@ -164,39 +225,48 @@ export function createExpressCorsHook<Request>(
   report: RefusalReporter<Request>,
   hostname: (request: IncomingMessage) => string,
 ): ExpressCorsHook {
-  return (req, res, next) => {
-    const apply = (decision: CorsDecision): void => {
-      for (const name in decision.headers) res.setHeader(name, decision.headers[name] as string);
-      if (decision.vary.length > 0)
-        res.setHeader(VARY, mergeVary(res.getHeader(VARY), decision.vary));
-      if (decision.action === 'respond') {
-        // An answered or refused preflight: its status and an empty body; nothing else runs.
-        res.statusCode = decision.status ?? 204;
-        res.end();
-        return;
-      }
-      if (decision.vary.length > 0) keepVary(res, decision.vary);
-      next();
-    };
-    let decision: CorsDecision | Promise<CorsDecision> | undefined;
-    try {
-      decision = decide(routes, report, {
+  return (req, res, next) =>
+    handle(
+      EXPRESS,
+      routes,
+      report,
+      {
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
         hostname: () => hostname(req),
         versionRequest: req,
         request: req as Request,
-      });
-    } catch (error) {
-      // The user's origin function threw: Nest's error handling answers, with no grant.
-      next(error);
+      },
+      res,
+      next,
+    );
+}
+
+const EXPRESS: Platform<ServerResponse> = {
+  apply(res, next, decision) {
+    for (const name in decision.headers) res.setHeader(name, decision.headers[name] as string);
+    if (decision.vary.length > 0) mergeResponseVary(res, decision.vary);
+    if (decision.action === 'respond') {
+      // An answered or refused preflight: its status and an empty body; nothing else runs.
+      res.statusCode = decision.status ?? 204;
+      res.end();
       return;
     }
-    if (decision === undefined) next();
-    else if (isPromiseLike<CorsDecision>(decision)) decision.then(apply, next);
-    else apply(decision);
-  };
+    if (decision.vary.length > 0) keepVary(res, decision.vary);
+    next();
+  },
+  fail(res, next, error, vary) {
+    if (vary.length > 0 && !res.headersSent) {
+      mergeResponseVary(res, vary);
+      keepVary(res, vary);
+    }
+    next(error);
+  },
+};
+
+function mergeResponseVary(res: ServerResponse, vary: readonly string[]): void {
+  res.setHeader(VARY, mergeVary(res.getHeader(VARY), vary));
 }
 
 /** The parts of a FastifyRequest the hook reads. */
@@ -231,46 +301,55 @@ export function createFastifyCorsHook<Request>(
   report: RefusalReporter<Request>,
   hostname: (request: FastifyRequestLike) => string,
 ): FastifyCorsHook {
-  return (request, reply, done) => {
-    const setHeader = (name: string, value: string): void => {
-      reply.header(name, value);
-      // Also on the Node response: an error thrown by Nest middleware is answered through a new
-      // reply on the same response, which would not carry the first reply's headers.
-      reply.raw.setHeader(name, value);
-    };
-    const apply = (decision: CorsDecision): void => {
-      for (const name in decision.headers) setHeader(name, decision.headers[name] as string);
-      if (decision.vary.length > 0) {
-        const existing = reply.getHeader(VARY) ?? reply.raw.getHeader(VARY);
-        setHeader(
-          VARY,
-          mergeVary(existing as string | number | string[] | undefined, decision.vary),
-        );
-      }
-      if (decision.action === 'respond') {
-        // Ends the request here: Fastify skips the route and the later hooks.
-        reply.code(decision.status ?? 204).send();
-        return;
-      }
-      if (decision.vary.length > 0) keepVary(reply.raw, decision.vary);
-      done();
-    };
-    let decision: CorsDecision | Promise<CorsDecision> | undefined;
-    try {
-      decision = decide(routes, report, {
+  return (request, reply, done) =>
+    handle(
+      FASTIFY,
+      routes,
+      report,
+      {
         method: request.raw.method ?? '',
         url: request.raw.url ?? '',
         headers: request.headers,
         hostname: () => hostname(request),
         versionRequest: request.raw,
         request: request as Request,
-      });
-    } catch (error) {
-      done(error);
+      },
+      reply,
+      done,
+    );
+}
+
+const FASTIFY: Platform<FastifyReplyLike> = {
+  apply(reply, done, decision) {
+    for (const name in decision.headers) {
+      setReplyHeader(reply, name, decision.headers[name] as string);
+    }
+    if (decision.vary.length > 0) mergeReplyVary(reply, decision.vary);
+    if (decision.action === 'respond') {
+      // Ends the request here: Fastify skips the route and the later hooks.
+      reply.code(decision.status ?? 204).send();
       return;
     }
-    if (decision === undefined) done();
-    else if (isPromiseLike<CorsDecision>(decision)) decision.then(apply, done);
-    else apply(decision);
-  };
+    if (decision.vary.length > 0) keepVary(reply.raw, decision.vary);
+    done();
+  },
+  fail(reply, done, error, vary) {
+    if (vary.length > 0 && !reply.raw.headersSent) {
+      mergeReplyVary(reply, vary);
+      keepVary(reply.raw, vary);
+    }
+    done(error);
+  },
+};
+
+function setReplyHeader(reply: FastifyReplyLike, name: string, value: string): void {
+  reply.header(name, value);
+  // Also on the Node response: an error thrown by Nest middleware is answered through a new
+  // reply on the same response, which would not carry the first reply's headers.
+  reply.raw.setHeader(name, value);
+}
+
+function mergeReplyVary(reply: FastifyReplyLike, vary: readonly string[]): void {
+  const existing = reply.getHeader(VARY) ?? reply.raw.getHeader(VARY);
+  setReplyHeader(reply, VARY, mergeVary(existing as string | number | string[] | undefined, vary));
 }

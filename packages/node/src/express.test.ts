@@ -1,4 +1,4 @@
-import { pickCorsHeaders } from '@cors/conformance';
+import { failingOrigins, ORIGIN_FAILURE_MESSAGE, pickCorsHeaders } from '@cors/conformance';
 import express5, { type ErrorRequestHandler, type Request } from 'express';
 import express4 from 'express4';
 import { createHook } from 'node:async_hooks';
@@ -38,10 +38,6 @@ async function send(url: string, init: RequestInit = {}): Promise<Answer> {
     headers: pickCorsHeaders(response.headers),
   };
 }
-
-const failingOrigin = (): boolean => {
-  throw new Error('origin store unavailable');
-};
 
 describe.each([
   ['Express 5', express5],
@@ -210,10 +206,7 @@ describe.each([
     });
   });
 
-  it.each([
-    ['throws', failingOrigin],
-    ['rejects', async () => failingOrigin()],
-  ])(
+  it.each(failingOrigins)(
     "sends the error to Express's error handling with no grant when the origin function %s, and keeps serving",
     async (_how, failing) => {
       const errors: unknown[] = [];
@@ -244,9 +237,31 @@ describe.each([
         });
       });
       expect(errors.map(String)).toEqual([
-        'Error: origin store unavailable',
-        'Error: origin store unavailable',
+        `Error: ${ORIGIN_FAILURE_MESSAGE}`,
+        `Error: ${ORIGIN_FAILURE_MESSAGE}`,
       ]);
+    },
+  );
+
+  it.each(failingOrigins)(
+    "merges Origin into a Vary set before the origin function %s, on Express's error response",
+    async (_how, failing) => {
+      const app = express();
+      app.use((_req, res, next) => {
+        res.setHeader('Vary', 'Accept-Encoding');
+        next();
+      });
+      app.use(cors({ ...policy, origin: failing }));
+      app.use((_req, res) => void res.send('route'));
+      await withServer(app, async (url) => {
+        for (const init of [{}, { method: 'OPTIONS', headers: preflight }]) {
+          const answer = await send(url, { headers: { origin: APP }, ...init });
+          expect([answer.status, answer.headers]).toEqual([
+            500,
+            { vary: 'Accept-Encoding, Origin' },
+          ]);
+        }
+      });
     },
   );
 

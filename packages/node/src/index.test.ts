@@ -1,4 +1,4 @@
-import { pickCorsHeaders } from '@cors/conformance';
+import { failingOrigins, ORIGIN_FAILURE_MESSAGE, pickCorsHeaders } from '@cors/conformance';
 import { CorsConfigError as CoreCorsConfigError, type CorsDecision } from '@cors/core';
 import { createHook } from 'node:async_hooks';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -164,20 +164,7 @@ describe('the plain form, handler(req, res)', () => {
     expect(results).toEqual([true, true, true]);
   });
 
-  it.each([
-    [
-      'throws',
-      (): boolean => {
-        throw new Error('origin store unavailable');
-      },
-    ],
-    [
-      'rejects',
-      async (): Promise<boolean> => {
-        throw new Error('origin store unavailable');
-      },
-    ],
-  ])(
+  it.each(failingOrigins)(
     'hands the error to the caller with no grant when the origin function %s, and keeps serving',
     async (_how, failing) => {
       const errors: unknown[] = [];
@@ -214,7 +201,7 @@ describe('the plain form, handler(req, res)', () => {
         });
       });
       expect(errors).toHaveLength(2);
-      expect(String(errors[0])).toContain('origin store unavailable');
+      expect(String(errors[0])).toContain(ORIGIN_FAILURE_MESSAGE);
     },
   );
 });
@@ -299,7 +286,7 @@ describe('the middleware form, handler(req, res, next)', () => {
       });
     });
     expect(errors).toHaveLength(1);
-    expect(String(errors[0])).toContain('origin store unavailable');
+    expect(String(errors[0])).toContain(ORIGIN_FAILURE_MESSAGE);
   });
 });
 
@@ -392,6 +379,40 @@ describe('Vary', () => {
       });
     });
   });
+
+  it.each(failingOrigins)(
+    "merges Origin into the error response's Vary when the origin function %s",
+    async (_how, failing) => {
+      const handler = cors({ ...policy, origin: failing });
+      const listener: RequestListener = async (req, res) => {
+        res.setHeader('Vary', 'Accept-Encoding');
+        try {
+          if (await handler(req, res)) return;
+        } catch {
+          res.statusCode = 500;
+          // The caller's error handling may set a Vary of its own: Origin is kept in it.
+          if (req.url === '/own-vary') res.setHeader('Vary', 'Accept-Language');
+          res.end('failed');
+          return;
+        }
+        res.end('route');
+      };
+      await withServer(listener, async (url) => {
+        for (const init of [{}, { method: 'OPTIONS', headers: preflightHeaders }]) {
+          expect(await send(url, { headers: { origin: APP }, ...init })).toEqual({
+            status: 500,
+            body: 'failed',
+            headers: { vary: 'Accept-Encoding, Origin' },
+          });
+        }
+        expect(await send(`${url}/own-vary`, { headers: { origin: APP } })).toEqual({
+          status: 500,
+          body: 'failed',
+          headers: { vary: 'Accept-Language, Origin' },
+        });
+      });
+    },
+  );
 
   it("leaves a route's Vary alone under a '*' policy, whose answer never depends on the origin", async () => {
     const listener = plainServer(cors({ origin: '*' }), (_req, res) =>

@@ -1,5 +1,4 @@
 import {
-  ORIGIN,
   VARY,
   createCorsPolicy,
   isPromiseLike,
@@ -65,9 +64,9 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
 
   // The user's `origin` function threw or rejected: nothing is granted, and the error goes to
   // the framework (`next(error)`) or to the caller. The answer would have depended on the
-  // origin, so caches must still keep origins apart.
+  // origin, so the error response varies on it (`errorVary`), kept as a decision's Vary is.
   function fail(res: ServerResponse, error: unknown, next?: NextFunction): false {
-    if (policy.variesByOrigin && !res.headersSent) addVary(res, [ORIGIN]);
+    if (!res.headersSent) addVary(res, policy.errorVary);
     if (!next) throw error;
     next(error);
     return false;
