@@ -114,6 +114,9 @@ describe('mergeVary', () => {
     ],
     ['an array already holding the name', ['Accept', 'origin'], ['Origin'], 'Accept, origin'],
     ['a number (Node allows one)', 5, ['Origin'], '5, Origin'],
+    ['the same one name (merged again)', 'Origin', ['Origin'], 'Origin'],
+    ['the same name in another case', 'origin', ['Origin'], 'origin'],
+    ['a *-valued name asked for again', '*', ['*'], '*'],
     ['nothing to add', 'Accept', [], 'Accept'],
     ['nothing to add and nothing there', undefined, [], ''],
   ])('merges into %s', (_what, existing, names, merged) => {

@@ -77,8 +77,10 @@ export function mergeVary(
         ? existing.join(', ')
         : String(existing);
   if (names.length === 0) return current;
-  // Fast path for the common case, a response with no Vary yet (see BENCHMARKS.md).
+  // Fast paths for the common cases (see BENCHMARKS.md): a response with no Vary yet, and one
+  // whose Vary is already the one name (an adapter merging again after the route ran).
   if (current === '') return joinDistinct(names);
+  if (names.length === 1 && current === names[0]) return current;
   const present = new Set<string>();
   // One pass over the existing value (linear, whatever its size): `split` and `trim` only.
   for (const part of current.split(',')) {

@@ -81,7 +81,10 @@ function applyDecision(
 
 function mergeVaryInto(ctx: Context, vary: readonly string[]): void {
   if (vary.length === 0 || ctx.headerSent) return;
-  ctx.set(VARY, mergeVary(ctx.res.getHeader(VARY), vary));
+  const current = ctx.res.getHeader(VARY);
+  const merged = mergeVary(current, vary);
+  // After the route, Vary is usually still what was set before it: nothing to write again.
+  if (merged !== current) ctx.set(VARY, merged);
 }
 
 /**

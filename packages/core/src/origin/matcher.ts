@@ -1,7 +1,7 @@
 import { describeValue, type CorsConfigIssue } from '../config-error.js';
 import type { OriginFunction, OriginOption } from '../options.js';
-import { matchesPattern } from './pattern.js';
-import { parseConfiguredOrigin, parseRequestOrigin, type OriginPatternSpec } from './parse.js';
+import { compilePattern, type PatternTest } from './pattern.js';
+import { parseConfiguredOrigin, parseRequestOrigin } from './parse.js';
 
 /** The `origin` option, compiled: looked up per request by `matchOrigin`. */
 export interface OriginMatcher<Request> {
@@ -14,10 +14,11 @@ export interface OriginMatcher<Request> {
    */
   readonly broadRegExp: RegExp | undefined;
   readonly exact: ReadonlySet<string>;
-  readonly patterns: readonly OriginPatternSpec[];
+  /** One test per pattern, each of the whole origin string (no parsing needed). */
+  readonly patterns: readonly PatternTest[];
   readonly regexps: readonly RegExp[];
   readonly originFunction: OriginFunction<Request> | undefined;
-  /** Whether anything beyond the exact set needs the origin parsed. */
+  /** Whether anything beyond the exact set and the patterns needs the origin parsed. */
   readonly needsParsing: boolean;
 }
 
@@ -31,7 +32,7 @@ export function compileOrigins<Request>(
   issues: CorsConfigIssue[],
 ): OriginMatcher<Request> {
   const exact = new Set<string>();
-  const patterns: OriginPatternSpec[] = [];
+  const patterns: PatternTest[] = [];
   const regexps: RegExp[] = [];
   let broadRegExp: RegExp | undefined;
   let allowsAnyOrigin = false;
@@ -42,7 +43,7 @@ export function compileOrigins<Request>(
       const parsed = parseConfiguredOrigin(entry);
       if (parsed.kind === 'any') allowsAnyOrigin = true;
       else if (parsed.kind === 'exact') exact.add(parsed.origin);
-      else if (parsed.kind === 'pattern') patterns.push(parsed.pattern);
+      else if (parsed.kind === 'pattern') patterns.push(compilePattern(parsed.pattern));
       else
         issues.push(
           withHint({ option: 'origin', value: entry, message: parsed.message }, parsed.hint),
@@ -77,7 +78,7 @@ export function compileOrigins<Request>(
     patterns,
     regexps,
     originFunction,
-    needsParsing: patterns.length > 0 || regexps.length > 0 || originFunction !== undefined,
+    needsParsing: regexps.length > 0 || originFunction !== undefined,
   };
 }
 
@@ -93,15 +94,15 @@ export function matchOrigin<Request>(
   request: Request,
 ): boolean | Promise<boolean> {
   if (matcher.exact.has(origin)) return true;
+  // A pattern's test accepts only well-formed origins, so it runs on the string as received.
+  for (const test of matcher.patterns) if (test(origin)) return true;
   if (!matcher.needsParsing) return false;
   if (origin === 'null') {
     return matcher.originFunction
       ? callOriginFunction(matcher.originFunction, origin, request)
       : false;
   }
-  const parsed = parseRequestOrigin(origin);
-  if (!parsed) return false;
-  for (const pattern of matcher.patterns) if (matchesPattern(pattern, parsed)) return true;
+  if (parseRequestOrigin(origin) === undefined) return false;
   for (const re of matcher.regexps) if (re.test(origin)) return true;
   return matcher.originFunction
     ? callOriginFunction(matcher.originFunction, origin, request)

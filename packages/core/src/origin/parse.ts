@@ -30,7 +30,8 @@ export interface OriginParseError {
   readonly hint?: string;
 }
 
-const DEFAULT_PORTS: Readonly<Record<string, string>> = {
+/** The default port of each special scheme, which a serialized origin never names. */
+export const DEFAULT_PORTS: Readonly<Record<string, string>> = {
   http: '80',
   https: '443',
   ws: '80',
@@ -193,9 +194,17 @@ export interface RequestOrigin {
 }
 
 // A serialized origin as browsers send it: lowercase scheme and ASCII host, optional port.
-// Labels are separated by dots that the label class cannot match, so matching is linear.
-const SERIALIZED_ORIGIN =
-  /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[a-z0-9_-]+(?:\.[a-z0-9_-]+)*)(?::([1-9][0-9]{0,4}))?$/;
+// Labels are separated by dots that the label class cannot match, so matching is linear. The
+// parts are shared with the pattern tests (pattern.ts), which must accept no other origins.
+/** One label of a request origin's host name. */
+export const REQUEST_LABEL_SOURCE = '[a-z0-9_-]+';
+/** A request origin's host: an IPv6 address in brackets, or dot-separated labels. */
+export const REQUEST_HOST_SOURCE = `\\[[0-9a-f:.]+\\]|${REQUEST_LABEL_SOURCE}(?:\\.${REQUEST_LABEL_SOURCE})*`;
+/** A request origin's port (range and default port are checked apart). */
+export const REQUEST_PORT_SOURCE = '[1-9][0-9]{0,4}';
+const SERIALIZED_ORIGIN = new RegExp(
+  `^([a-z][a-z0-9+.-]*)://(${REQUEST_HOST_SOURCE})(?::(${REQUEST_PORT_SOURCE}))?$`,
+);
 
 /**
  * Splits a request's `Origin` header if it is exactly one serialized origin as a browser would

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfiguredOrigin, parseRequestOrigin, type OriginPatternSpec } from './parse.js';
-import { matchesPattern } from './pattern.js';
+import { compilePattern } from './pattern.js';
 
 function pattern(value: string): OriginPatternSpec {
   const parsed = parseConfiguredOrigin(value);
@@ -9,12 +9,10 @@ function pattern(value: string): OriginPatternSpec {
 }
 
 function matches(configured: string, requestOrigin: string): boolean {
-  const parsed = parseRequestOrigin(requestOrigin);
-  if (parsed === undefined) throw new Error(`${requestOrigin} is not a request origin`);
-  return matchesPattern(pattern(configured), parsed);
+  return compilePattern(pattern(configured))(requestOrigin);
 }
 
-describe('matchesPattern', () => {
+describe('compilePattern', () => {
   it.each([
     ['https://*.example.com', 'https://a.example.com'],
     ['https://*.example.com', 'https://a.b.example.com'],
@@ -62,5 +60,42 @@ describe('matchesPattern', () => {
     ['a longer base', 'https://*.example.com', 'https://a.example.community'],
   ])('refuses %s', (_what, configured, requestOrigin) => {
     expect(matches(configured, requestOrigin)).toBe(false);
+  });
+
+  it.each([
+    ['the default port named', 'https://*.example.com:*', 'https://a.example.com:443'],
+    ['a port above 65535', 'https://*.example.com:*', 'https://a.example.com:65536'],
+    ['a port with a leading zero', 'http://localhost:*', 'http://localhost:080'],
+    ['an uppercase host', 'https://*.example.com', 'https://A.example.com'],
+    ['an uppercase scheme', 'https://*.example.com', 'HTTPS://a.example.com'],
+    ['a trailing dot', 'https://*.example.com', 'https://a.example.com.'],
+    ['an empty label', 'https://*.example.com', 'https://a..example.com'],
+    ['a path', 'https://*.example.com', 'https://a.example.com/'],
+    ['user information', 'https://*.example.com', 'https://user@a.example.com'],
+    ['two origins', 'https://*.example.com', 'https://a.example.com, https://b.example.com'],
+    [
+      'an origin longer than 512 characters',
+      'https://*.example.com',
+      `https://${'a.'.repeat(260)}example.com`,
+    ],
+  ])('refuses %s, which is not a serialized origin', (_what, configured, requestOrigin) => {
+    expect(parseRequestOrigin(requestOrigin)).toBeUndefined();
+    expect(matches(configured, requestOrigin)).toBe(false);
+  });
+
+  it('accepts only origins that parse, and a port up to 65535', () => {
+    expect(matches('https://*.example.com:*', 'https://a.example.com:65535')).toBe(true);
+    expect(parseRequestOrigin('https://a.example.com:65535')).toBeDefined();
+  });
+
+  it('matches nothing when the host can never be in a request origin', () => {
+    const spec: OriginPatternSpec = {
+      scheme: 'https',
+      host: 'ex!ample.com',
+      anySubdomain: true,
+      port: '',
+      source: 'https://*.ex!ample.com',
+    };
+    expect(compilePattern(spec)('https://a.ex!ample.com')).toBe(false);
   });
 });
