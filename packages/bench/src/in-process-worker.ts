@@ -26,12 +26,13 @@ import {
 /** Parent → worker. */
 export type WorkerCommand =
   | { type: 'prepare'; workload: WorkloadName }
+  /** Time `requests` requests in a row (a sample), or batches of them for `budgetMs` (warm-up). */
   | {
       type: 'measure';
       workload: WorkloadName;
       variant: InProcessVariant;
+      requests: number;
       budgetMs: number;
-      minSamples: number;
     }
   | { type: 'exit' };
 
@@ -73,29 +74,42 @@ function callOf(
  * The clock: this process's CPU time (user + system, all threads), in nanoseconds. The machine
  * is shared, so wall time would count the moments another process held the core; CPU time
  * counts only the work done here, garbage collection included. Its microsecond resolution is
- * far below one sample (a batch of 128 requests).
+ * far below one sample (a batch of requests taking several milliseconds).
  */
 function cpuNow(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) * 1000;
 }
 
-async function measureNs(call: Call, budgetMs: number, minSamples: number): Promise<number> {
+/** Warm-up: mitata runs batches of `requests` requests for `budgetMs` of CPU time. */
+async function warmUp(call: Call, requests: number, budgetMs: number): Promise<number> {
   const stats = await measure(call, {
     now: cpuNow,
     min_cpu_time: budgetMs * 1e6,
-    min_samples: minSamples,
-    batch_samples: 128,
+    min_samples: 1,
+    batch_samples: requests,
     batch_unroll: 1,
-    // Always batch (128 requests per sample), whatever one call takes: mitata would otherwise
-    // time slow or not-yet-optimized calls one by one, adding the clock's own cost to each.
+    // Always batch, whatever one call takes: mitata would otherwise time slow or
+    // not-yet-optimized calls one by one.
     batch_threshold: 1e12,
     warmup_threshold: 1e12,
-    // No forced full collection between measurements: V8 ages (and flushes) the code of
-    // functions that miss several major GCs, so forcing them would re-JIT the other variants.
+    // No forced full collection: V8 ages (and flushes) the code of functions that miss several
+    // major GCs, so forcing them would re-JIT.
     gc: false,
   });
   return stats.avg;
+}
+
+/**
+ * One sample: mean CPU ns per request over `requests` requests in a row. A plain loop, not
+ * mitata's `measure()`, which builds a new function and a 2^20-slot array on every call
+ * (about 15 ms and 8 MB here): too heavy for hundreds of short samples, and its garbage would
+ * land in the next sample.
+ */
+async function sample(call: Call, requests: number): Promise<number> {
+  const start = cpuNow();
+  for (let index = 0; index < requests; index++) await call();
+  return (cpuNow() - start) / requests;
 }
 
 /** Which app a variant runs for a workload: its variant and policy, or nothing. */
@@ -171,7 +185,10 @@ async function main(): Promise<void> {
       if (!call) throw new Error(`${command.variant} is not prepared here`);
       return {
         type: 'measured',
-        nsPerRequest: await measureNs(call, command.budgetMs, command.minSamples),
+        nsPerRequest:
+          command.budgetMs > 0
+            ? await warmUp(call, command.requests, command.budgetMs)
+            : await sample(call, command.requests),
       };
     };
     answer().then(report, (error: unknown) =>

@@ -18,17 +18,28 @@ import { VARIANTS, WORKLOADS, roundOrder, type InProcessVariant } from './worklo
 export interface InProcessPlan {
   readonly frameworks: readonly string[];
   readonly workloads: readonly string[];
+  /** At least this many rounds per workload. */
   readonly rounds: number;
   /** One worker process per variant (default), or all variants of a framework in one. */
   readonly layout: 'per-variant' | 'shared';
-  /** Time budget of one measurement (one variant, one round), in milliseconds. */
-  readonly measureMs: number;
   /**
-   * At least this many samples (of 128 requests) per measurement, whatever the budget: Express
-   * and NestJS (75+ µs a request, ±15% from one sample to the next with their garbage) then
-   * get about 0.4 s per measurement instead of a handful of samples.
+   * The CPU every worker is pinned to (`taskset`), or none. Only one worker runs at a time, so
+   * pinning them all to one CPU costs nothing and gives each variant the same core: unpinned,
+   * two identical bare workers differed by 6-7% in every workload of a run (the A/A control).
    */
-  readonly minSamples: number;
+  readonly cpu: string | undefined;
+  /**
+   * CPU milliseconds of one sample: one variant's batch of requests in one round. The batch
+   * size is fixed per workload from bare's warm-up (the same number of requests for every
+   * variant), so a sample holds several of V8's minor collections.
+   */
+  readonly sampleMs: number;
+  /**
+   * Rounds go on, past `rounds`, until this many seconds of a workload have passed: the many
+   * short rounds (a few hundred on the light frameworks) are what narrow the 95% interval of
+   * the median ratio on a shared machine, where one round differs from the next by ±20%.
+   */
+  readonly secondsPerWorkload: number;
   /**
    * Untimed budget per variant and workload before the first round, in milliseconds; three
    * times as long for a worker's first one (Express and NestJS take about a second to compile).
@@ -60,13 +71,18 @@ class Worker {
   constructor(
     framework: string,
     readonly variants: readonly InProcessVariant[],
+    cpu: string | undefined,
   ) {
+    const execArgv = ['--import', 'tsx'];
     this.child = fork(
       fileURLToPath(new URL('./in-process-worker.ts', import.meta.url)),
       [framework, variants.join(',')],
       {
         cwd: fileURLToPath(new URL('..', import.meta.url)),
-        execArgv: ['--import', 'tsx'],
+        // Pinned: `taskset -c N node …` (the IPC channel survives the exec).
+        ...(cpu === undefined
+          ? { execArgv }
+          : { execPath: 'taskset', execArgv: ['-c', cpu, process.execPath, ...execArgv] }),
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
     );
@@ -104,8 +120,8 @@ async function measureFramework(
 ): Promise<void> {
   const workers =
     plan.layout === 'shared'
-      ? [new Worker(framework, ALL_VARIANTS)]
-      : ALL_VARIANTS.map((variant) => new Worker(framework, [variant]));
+      ? [new Worker(framework, ALL_VARIANTS, plan.cpu)]
+      : ALL_VARIANTS.map((variant) => new Worker(framework, [variant], plan.cpu));
   try {
     await Promise.all(workers.map((worker) => worker.next()));
     const workloads = WORKLOADS.filter(({ name }) => plan.workloads.includes(name));
@@ -123,16 +139,16 @@ async function measureFramework(
       const variants = ALL_VARIANTS.filter((variant) => hostOf.has(variant));
       const measureOnce = async (
         variant: InProcessVariant,
+        requests: number,
         budgetMs: number,
-        minSamples: number,
       ): Promise<number> => {
         const worker = hostOf.get(variant) as Worker;
         const report = await worker.ask({
           type: 'measure',
           workload: workload.name,
           variant,
+          requests,
           budgetMs,
-          minSamples,
         });
         if (report.type !== 'measured') throw new Error(`unexpected ${report.type}`);
         return report.nsPerRequest;
@@ -141,13 +157,27 @@ async function measureFramework(
       // first warm-up (a worker that only serves a later workload starts cold then).
       for (const variant of variants) {
         const worker = hostOf.get(variant) as Worker;
-        await measureOnce(variant, plan.warmupMs * (worker.warm ? 1 : 3), 1);
+        await measureOnce(variant, 64, plan.warmupMs * (worker.warm ? 1 : 3));
         worker.warm = true;
       }
+      // One sample: the same number of requests for every variant, about `sampleMs` of bare's
+      // (timed again now that it is warm; the warm-up's mean includes the cold start).
+      const calibration = variants.includes('bare') ? 'bare' : (variants[0] as InProcessVariant);
+      const bareNs = Math.min(
+        await measureOnce(calibration, 64, 0),
+        await measureOnce(calibration, 64, 0),
+        await measureOnce(calibration, 64, 0),
+      );
+      const requests = Math.max(16, Math.min(8192, Math.round((plan.sampleMs * 1e6) / bareNs)));
       const samples = new Map<InProcessVariant, number[]>(variants.map((variant) => [variant, []]));
-      for (let round = 0; round < plan.rounds; round++) {
+      const started = performance.now();
+      for (
+        let round = 0;
+        round < plan.rounds || performance.now() - started < plan.secondsPerWorkload * 1000;
+        round++
+      ) {
         for (const variant of roundOrder(round, variants)) {
-          samples.get(variant)?.push(await measureOnce(variant, plan.measureMs, plan.minSamples));
+          samples.get(variant)?.push(await measureOnce(variant, requests, 0));
         }
       }
       for (const variant of ALL_VARIANTS) {
@@ -163,7 +193,10 @@ async function measureFramework(
           ...(reason ? { unavailable: reason } : {}),
         });
       }
-      process.stderr.write(`  in-process ${framework} ${workload.name} done\n`);
+      const rounds = samples.get('bare')?.length ?? 0;
+      process.stderr.write(
+        `  in-process ${framework} ${workload.name} done (${rounds} rounds of ${requests} requests)\n`,
+      );
     }
   } finally {
     for (const worker of workers) worker.stop();

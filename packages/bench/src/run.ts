@@ -4,10 +4,13 @@
  *
  * Flags: --quick (under 2 minutes), --only http|in-process, --frameworks node,express,…,
  * --workloads allowed-get,preflight,…, --rounds N, --duration S (HTTP window), --connections N,
- * --measure-ms N (in-process budget per measurement), --json FILE (raw samples),
+ * --sample-ms N (CPU ms of one in-process sample), --in-process-seconds S (how long each
+ * workload's in-process rounds go on), --json FILE (raw samples),
  * --server-node-args "…" (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
- * --in-process-layout per-variant|shared (one process per variant, the default, or one for all).
+ * --in-process-layout per-variant|shared (one process per variant, the default, or one for all),
+ * --in-process-pin no (do not pin the in-process workers to the last CPU).
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -78,6 +81,17 @@ function inProcessLayout(flags: Flags): InProcessPlan['layout'] {
   return value;
 }
 
+/** The last CPU, for every in-process worker, when `taskset` can pin (else none). */
+function inProcessCpu(): string | undefined {
+  const last = String(cpus().length - 1);
+  try {
+    execFileSync('taskset', ['-c', last, 'true'], { stdio: 'ignore' });
+    return last;
+  } catch {
+    return undefined;
+  }
+}
+
 function machine(): string {
   const cores = cpus();
   const [one, five, fifteen] = loadavg().map((value) => value.toFixed(2));
@@ -113,9 +127,10 @@ async function main(): Promise<void> {
     workloads,
     rounds,
     layout: inProcessLayout(flags),
-    measureMs: numberFlag(flags, 'measure-ms', flags.quick ? 15 : 150),
+    cpu: flags.values.get('in-process-pin') === 'no' ? undefined : inProcessCpu(),
+    sampleMs: numberFlag(flags, 'sample-ms', flags.quick ? 3 : 5),
+    secondsPerWorkload: numberFlag(flags, 'in-process-seconds', flags.quick ? 0.6 : 10),
     warmupMs: flags.quick ? 50 : 400,
-    minSamples: flags.quick ? 5 : 30,
   };
 
   const started = process.hrtime.bigint();
@@ -152,7 +167,7 @@ async function main(): Promise<void> {
     `Machine at end: ${machine()}`,
     '',
     `HTTP: ${httpPlan.rounds} interleaved rounds of ${httpPlan.durationSeconds} s windows, autocannon with ${httpPlan.connections} connections in the parent process, each server in its own process; medians.`,
-    `In-process: ${inProcessPlan.layout === 'shared' ? 'all variants of a framework in one process' : 'each variant in its own process'}; bare, incumbent, ours, A/A (with the floor on the allowed GET, and ours with 1 origin on the 10,000-origin workload) interleaved in ${inProcessPlan.rounds} rounds of ${inProcessPlan.measureMs} ms (CPU time) each after a warm-up; median of the per-round means.`,
+    `In-process: ${inProcessPlan.layout === 'shared' ? 'all variants of a framework in one process' : 'each variant in its own process'}; bare, incumbent, ours, A/A (with the floor on the allowed GET, and ours with 1 origin on the 10,000-origin workload) interleaved in rounds (at least ${inProcessPlan.rounds}, for ${inProcessPlan.secondsPerWorkload} s per workload), each one sample of about ${inProcessPlan.sampleMs} ms (CPU time) per variant, after a warm-up; medians of the per-round ratios with their 95% intervals.`,
     ...(unavailable.length > 0
       ? ['', `Not measured: ${[...new Set(unavailable)].join('; ')}`]
       : []),

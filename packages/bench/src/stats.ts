@@ -16,8 +16,24 @@ export function formatRatio(value: number): string {
   return Number.isFinite(value) ? value.toFixed(2) : '–';
 }
 
-/** `1.01 (0.93–1.08)`: a ratio of medians and the range of the paired per-round ratios. */
+/**
+ * A distribution-free 95% confidence interval of the median, from order statistics: the
+ * values ranked `(n − 1.96√n) / 2` and `(n + 1.96√n) / 2`. With few values (the 7 rounds of
+ * HTTP) it is their whole range; with hundreds (in-process) it narrows to what the run resolves.
+ */
+export function medianInterval(values: readonly number[]): [number, number] {
+  if (values.length === 0) return [Number.NaN, Number.NaN];
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const half = 1.96 * Math.sqrt(n);
+  const low = Math.max(0, Math.floor((n - half) / 2));
+  const high = Math.min(n - 1, Math.ceil((n + half) / 2));
+  return [sorted[low] as number, sorted[high] as number];
+}
+
+/** `1.01 (0.93–1.08)`: a median ratio and the 95% interval of the per-round ratios' median. */
 export function formatSpread(ratio: number, perRound: readonly number[]): string {
   if (perRound.length === 0) return formatRatio(ratio);
-  return `${formatRatio(ratio)} (${formatRatio(Math.min(...perRound))}–${formatRatio(Math.max(...perRound))})`;
+  const [low, high] = medianInterval(perRound);
+  return `${formatRatio(ratio)} (${formatRatio(low)}–${formatRatio(high)})`;
 }
