@@ -115,8 +115,8 @@ async function main(): Promise<void> {
     frameworks,
     workloads,
     rounds,
-    durationSeconds: numberFlag(flags, 'duration', flags.quick ? 0.15 : 0.6),
-    warmupSeconds: flags.quick ? 0.1 : 0.3,
+    durationSeconds: numberFlag(flags, 'duration', flags.quick ? 0.12 : 0.6),
+    warmupSeconds: flags.quick ? 0.05 : 0.3,
     connections: numberFlag(flags, 'connections', 10),
     // Opt-in: on a shared machine a pinned process cannot move away from a busy CPU.
     pin: flags.values.get('pin') === 'yes' && cpus().length >= 2,
@@ -129,8 +129,8 @@ async function main(): Promise<void> {
     layout: inProcessLayout(flags),
     cpu: flags.values.get('in-process-pin') === 'no' ? undefined : inProcessCpu(),
     sampleMs: numberFlag(flags, 'sample-ms', flags.quick ? 3 : 5),
-    secondsPerWorkload: numberFlag(flags, 'in-process-seconds', flags.quick ? 0.6 : 10),
-    warmupMs: flags.quick ? 50 : 400,
+    secondsPerWorkload: numberFlag(flags, 'in-process-seconds', flags.quick ? 0.3 : 10),
+    warmupMs: flags.quick ? 30 : 400,
   };
 
   const started = process.hrtime.bigint();
