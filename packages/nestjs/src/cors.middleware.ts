@@ -170,7 +170,11 @@ function describeTarget(method: string, url: string): string {
 function keepVary(res: ServerResponse, names: readonly string[]): void {
   const response = res as VaryKeepingResponse;
   if (response[KEPT_VARY] === undefined) {
-    response[ORIGINAL_WRITE_HEAD] = response.writeHead as WriteHead;
+    // Only a writeHead already replaced on this response is kept here; the usual one is the
+    // prototype's. Each property added to a response costs (see @cors/node's addVary).
+    if (Object.hasOwn(response, 'writeHead')) {
+      response[ORIGINAL_WRITE_HEAD] = response.writeHead as WriteHead;
+    }
     response.writeHead = writeHeadKeepingVary as ServerResponse['writeHead'];
   }
   response[KEPT_VARY] = names;
@@ -199,7 +203,10 @@ function writeHeadKeepingVary(this: VaryKeepingResponse, ...args: unknown[]): Se
       if (name.toLowerCase() === 'vary') fields[name] = mergeVary(fields[name], names);
     }
   }
-  return (this[ORIGINAL_WRITE_HEAD] as WriteHead).apply(this, args);
+  const writeHead =
+    this[ORIGINAL_WRITE_HEAD] ??
+    ((Object.getPrototypeOf(this) as ServerResponse).writeHead as WriteHead);
+  return writeHead.apply(this, args);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -414,6 +414,29 @@ describe('Vary', () => {
     },
   );
 
+  it('keeps a setHeader that something earlier replaced on the response, and still keeps Origin', async () => {
+    const handler = cors(policy);
+    const seen: string[] = [];
+    const listener: RequestListener = (req, res) => {
+      // E.g. a metrics middleware that wraps this response's setHeader before CORS runs.
+      const original = res.setHeader;
+      res.setHeader = function (this: ServerResponse, name, value) {
+        seen.push(name.toLowerCase());
+        return original.call(this, name, value);
+      };
+      if (!handler(req, res)) res.setHeader('Vary', 'Accept-Encoding').end('route');
+    };
+    await withServer(listener, async (url) => {
+      expect(await send(url, { headers: { origin: APP } })).toEqual({
+        status: 200,
+        body: 'route',
+        headers: { ...grant, vary: 'Accept-Encoding, Origin' },
+      });
+    });
+    expect(seen).toContain('access-control-allow-origin');
+    expect(seen.filter((name) => name === 'vary')).toHaveLength(2);
+  });
+
   it("leaves a route's Vary alone under a '*' policy, whose answer never depends on the origin", async () => {
     const listener = plainServer(cors({ origin: '*' }), (_req, res) =>
       res.setHeader('Vary', 'Accept-Encoding').end('route'),
