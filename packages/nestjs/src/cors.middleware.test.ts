@@ -25,7 +25,8 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -477,6 +478,34 @@ describe('synchronous decisions', () => {
     );
     expect(handedOn).toBe(true);
     expect(set).toEqual({ 'Access-Control-Allow-Origin': APP, Vary: 'Origin' });
+  });
+
+  it('keeps a writeHead that something earlier replaced on the response, and still keeps Origin', async () => {
+    const hook = createExpressCorsHook(selector, report, () => 'localhost');
+    const written: number[] = [];
+    const server = createServer((req, res) => {
+      // E.g. a server wrapper that records every status before the CORS hook runs.
+      const original = res.writeHead;
+      res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+        written.push(args[0] as number);
+        return (original as (...a: unknown[]) => ServerResponse).apply(this, args);
+      } as ServerResponse['writeHead'];
+      hook(req, res, () => {
+        res.setHeader('Vary', 'Accept-Language');
+        res.end('hello');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/hello`, { headers });
+      expect(await response.text()).toBe('hello');
+      expect(response.headers.get('vary')).toBe('Accept-Language, Origin');
+      expect(response.headers.get('access-control-allow-origin')).toBe(APP);
+      expect(written).toEqual([200]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('calls a Fastify done() in the same tick', () => {
