@@ -130,7 +130,7 @@ function appFor(
         ? { variant: 'ours', policy: workload.oneOriginTwin }
         : undefined;
     case 'floor':
-      return workload.measuresFloor && framework.floorModule !== undefined
+      return workload.measuresFloor && framework.hasFloor === true
         ? { variant: 'floor', policy: workload.policy }
         : undefined;
   }

@@ -6,7 +6,7 @@ import type { PolicyName } from '../workloads.js';
 
 /**
  * The variants a framework builds; the A/A control is a second `bare`. `floor` (in-process, for
- * frameworks with a `floorModule`) is built like `ours` with the floor module as the adapter.
+ * frameworks with `hasFloor`) is built like `ours`, with the floor module as the adapter.
  */
 export type AppVariant = 'bare' | 'incumbent' | 'ours' | 'floor';
 
@@ -34,10 +34,11 @@ export interface Framework {
   /** The package holding our adapter (its built `dist` is what runs). */
   readonly adapter: string;
   /**
-   * A module in `experiments/` with the adapter's `cors` export that sets the allowed GET's
-   * four headers with no decision: the `floor` variant. None for NestJS (a module, not a function).
+   * Whether `experiments/<adapter>-floor.js` exists: a module with the adapter's `cors` export
+   * that sets the allowed GET's four headers with no decision (the `floor` variant). Not for
+   * NestJS, whose adapter is a module, not a function.
    */
-  readonly floorModule?: string;
+  readonly hasFloor?: boolean;
   create(variant: AppVariant, policy: PolicyName): Promise<BenchApp>;
 }
 
@@ -72,21 +73,20 @@ export function answerRoute(_req: IncomingMessage, res: ServerResponse): void {
 }
 
 /**
- * Loads one of our adapters by package name (its built `dist`), or for the `floor` variant the
- * framework's floor module from `experiments/`. For the experiments behind the Findings of
+ * Loads one of our adapters by package name (its built `dist`), or for the `floor` variant its
+ * floor module, `experiments/<name without @cors/>-floor.js`. For the experiments behind the Findings of
  * BENCHMARKS.md, `CORS_BENCH_ADAPTERS='{"@cors/node":"/abs/patched.js"}'` loads a patched copy
  * instead; the variable reaches every server process.
  */
 export async function importAdapter<Module>(
   name: string,
   load: () => Promise<Module>,
-  floorModule?: string,
+  variant: AppVariant = 'ours',
 ): Promise<Module> {
   const overrides = JSON.parse(process.env.CORS_BENCH_ADAPTERS ?? '{}') as Record<string, string>;
+  const floor = `../../experiments/${name.replace('@cors/', '')}-floor.js`;
   const override =
-    floorModule === undefined
-      ? overrides[name]
-      : fileURLToPath(new URL(`../../experiments/${floorModule}`, import.meta.url));
+    variant === 'floor' ? fileURLToPath(new URL(floor, import.meta.url)) : overrides[name];
   if (override === undefined) return load();
   return (await import(pathToFileURL(override).href)) as Module;
 }

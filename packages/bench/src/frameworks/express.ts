@@ -8,16 +8,12 @@ export const expressFramework: Framework = {
   name: 'express',
   incumbent: 'cors',
   adapter: '@cors/node',
-  floorModule: 'node-floor.js',
+  hasFloor: true,
   async create(variant, policy) {
     const app = express();
     if (variant === 'incumbent') app.use(corsPackage(corsPackageOptions(policy)));
     if (variant === 'ours' || variant === 'floor') {
-      const { cors } = await importAdapter(
-        '@cors/node',
-        () => import('@cors/node'),
-        variant === 'floor' ? 'node-floor.js' : undefined,
-      );
+      const { cors } = await importAdapter('@cors/node', () => import('@cors/node'), variant);
       app.use(cors(ourOptions(policy)) as RequestHandler);
     }
     app.all('/', (_req, res) => {

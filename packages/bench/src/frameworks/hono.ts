@@ -16,7 +16,7 @@ export const honoFramework: Framework = {
   name: 'hono',
   incumbent: 'hono/cors',
   adapter: '@cors/hono',
-  floorModule: 'hono-floor.js',
+  hasFloor: true,
   async create(variant, policy) {
     const app = new Hono();
     if (variant === 'incumbent') {
@@ -36,11 +36,7 @@ export const honoFramework: Framework = {
       );
     }
     if (variant === 'ours' || variant === 'floor') {
-      const { cors } = await importAdapter(
-        '@cors/hono',
-        () => import('@cors/hono'),
-        variant === 'floor' ? 'hono-floor.js' : undefined,
-      );
+      const { cors } = await importAdapter('@cors/hono', () => import('@cors/hono'), variant);
       app.use('*', cors(ourOptions(policy)));
     }
     app.all('/', (c) => c.text(ROUTE_BODY));

@@ -10,7 +10,7 @@ export const koaFramework: Framework = {
   name: 'koa',
   incumbent: '@koa/cors',
   adapter: '@cors/koa',
-  floorModule: 'koa-floor.js',
+  hasFloor: true,
   async create(variant, policy) {
     const app = new Koa();
     if (variant === 'incumbent') {
@@ -29,11 +29,7 @@ export const koaFramework: Framework = {
       );
     }
     if (variant === 'ours' || variant === 'floor') {
-      const { cors } = await importAdapter(
-        '@cors/koa',
-        () => import('@cors/koa'),
-        variant === 'floor' ? 'koa-floor.js' : undefined,
-      );
+      const { cors } = await importAdapter('@cors/koa', () => import('@cors/koa'), variant);
       app.use(cors(ourOptions(policy)));
     }
     const router = new Router();

@@ -8,18 +8,14 @@ export const nodeFramework: Framework = {
   name: 'node',
   incumbent: 'cors',
   adapter: '@cors/node',
-  floorModule: 'node-floor.js',
+  hasFloor: true,
   async create(variant, policy) {
     if (variant === 'bare') return nodeApp(answerRoute);
     if (variant === 'incumbent') {
       const middleware = corsPackage(corsPackageOptions(policy));
       return nodeApp((req, res) => middleware(req, res, () => answerRoute(req, res)));
     }
-    const { cors } = await importAdapter(
-      '@cors/node',
-      () => import('@cors/node'),
-      variant === 'floor' ? 'node-floor.js' : undefined,
-    );
+    const { cors } = await importAdapter('@cors/node', () => import('@cors/node'), variant);
     const handleCors = cors(ourOptions(policy));
     return nodeApp((req: IncomingMessage, res: ServerResponse) => {
       // `true`: an answered preflight, already ended. A promise only with an async origin function.
