@@ -92,7 +92,7 @@ export const requestRows: readonly ConformanceRow[] = [
     request: get(),
     expected: routeRuns({
       'access-control-allow-origin': '*',
-      'access-control-expose-headers': 'x-total,x-page',
+      'access-control-expose-headers': 'X-Total,x-page',
     }),
   },
   {
@@ -128,7 +128,7 @@ export const requestRows: readonly ConformanceRow[] = [
     expected: routeRuns({
       'access-control-allow-origin': ADMIN,
       'access-control-allow-credentials': 'true',
-      'access-control-expose-headers': 'x-request-id',
+      'access-control-expose-headers': 'X-Request-Id',
       vary: VARY_ORIGIN,
     }),
   },
@@ -209,12 +209,12 @@ export const requestRows: readonly ConformanceRow[] = [
     expected: refusedPreflight(),
   },
   {
-    name: 'preflight for a listed method gets the configured list',
-    options: { origin: APP, methods: ['get', 'post', 'PURGE'] },
+    name: 'preflight for a listed method gets the configured list as written',
+    options: { origin: APP, methods: ['GET', 'POST', 'PURGE', 'Purge', 'PURGE'] },
     request: preflight(APP, 'PURGE'),
     expected: answered({
       'access-control-allow-origin': APP,
-      'access-control-allow-methods': 'GET,POST,PURGE',
+      'access-control-allow-methods': 'GET,POST,PURGE,Purge',
       vary: VARY_PREFLIGHT,
     }),
   },
@@ -225,13 +225,13 @@ export const requestRows: readonly ConformanceRow[] = [
     expected: refusedPreflight(),
   },
   {
-    name: 'preflight for listed headers gets the configured list',
-    options: { origin: APP, allowedHeaders: ['Content-Type', 'X-Custom'] },
-    request: preflight(APP, 'POST', 'x-custom'),
+    name: 'preflight for listed headers gets the configured list as written, each name once',
+    options: { origin: APP, allowedHeaders: ['Content-Type', 'X-PINGOTHER', 'x-pingother'] },
+    request: preflight(APP, 'POST', 'x-pingother'),
     expected: answered({
       'access-control-allow-origin': APP,
       'access-control-allow-methods': DEFAULT_METHODS,
-      'access-control-allow-headers': 'content-type,x-custom',
+      'access-control-allow-headers': 'Content-Type,X-PINGOTHER',
       vary: VARY_PREFLIGHT,
     }),
   },
@@ -348,10 +348,35 @@ export const requestRows: readonly ConformanceRow[] = [
     }),
   },
   {
-    name: 'private network access asked and not enabled refuses the preflight',
+    name: 'private network access asked and not enabled: the CORS part is answered as without it',
     options: { origin: APP },
-    request: preflight(APP, 'GET', undefined, { 'access-control-request-private-network': 'true' }),
+    request: preflight(APP, 'GET', 'X-Custom', { 'access-control-request-private-network': 'true' }),
+    expected: answered({
+      'access-control-allow-origin': APP,
+      'access-control-allow-methods': DEFAULT_METHODS,
+      'access-control-allow-headers': 'x-custom',
+      vary: VARY_PREFLIGHT,
+    }),
+  },
+  {
+    name: 'private network access asked and not enabled, origin refused: refused as without it',
+    options: { origin: APP },
+    request: preflight(EVIL, 'GET', undefined, {
+      'access-control-request-private-network': 'true',
+    }),
     expected: refusedPreflight(),
+  },
+  {
+    name: "private network access asked and not enabled, '*' policy: * and no private-network grant",
+    options: {},
+    request: preflight(EVIL, 'PUT', undefined, {
+      'access-control-request-private-network': 'true',
+    }),
+    expected: answered({
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': DEFAULT_METHODS,
+      vary: VARY_ANY_ORIGIN_PREFLIGHT,
+    }),
   },
 
   // The null origin.

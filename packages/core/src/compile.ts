@@ -6,13 +6,16 @@ import {
   REQUEST_PRIVATE_NETWORK,
   isToken,
 } from './headers.js';
+import { readOwnOptions } from './merge-options.js';
 import {
   DEFAULT_METHODS,
   DEFAULT_OPTIONS_SUCCESS_STATUS,
-  OPTION_NAMES,
+  DEFAULT_ORIGIN_TIMEOUT,
+  MAX_ORIGIN_TIMEOUT,
   type CorsOptions,
 } from './options.js';
 import { compileOrigins, type OriginMatcher } from './origin/matcher.js';
+import { normalizeSuffix } from './origin/parse.js';
 
 /** How a preflight's requested headers are answered. */
 export type AllowedHeadersRule =
@@ -34,6 +37,8 @@ export interface CompiledPolicy<Request> {
   /** `Access-Control-Max-Age` of a granted preflight, written once; none when unset. */
   readonly maxAge: string | undefined;
   readonly methods: AllowedMethodsRule;
+  /** Milliseconds an async `origin` function may take. */
+  readonly originTimeout: number;
   readonly allowedHeaders: AllowedHeadersRule;
   readonly privateNetwork: boolean;
   readonly preflightContinue: boolean;
@@ -46,22 +51,10 @@ export interface CompiledPolicy<Request> {
   readonly debug: ((line: string) => void) | undefined;
 }
 
-// Fetch: these methods are normalized to uppercase by the browser before they are sent, so a
-// configured lowercase spelling of them can only mean the uppercase one.
+// Fetch: these methods are normalized to uppercase by the browser before they are sent, and
+// Access-Control-Allow-Methods is compared case-sensitively: any other spelling of them can never
+// allow what a browser asks for.
 const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
-
-// Names users bring from other CORS libraries.
-const OPTION_ALIASES: Readonly<Record<string, keyof CorsOptions>> = {
-  allowHeaders: 'allowedHeaders',
-  allowMethods: 'methods',
-  allowOrigin: 'origin',
-  allowOrigins: 'origin',
-  origins: 'origin',
-  exposeHeaders: 'exposedHeaders',
-  maxage: 'maxAge',
-  allowPrivateNetwork: 'privateNetwork',
-  allowCredentials: 'credentials',
-};
 
 /**
  * Validates and compiles options. Collects every problem and throws one `CorsConfigError`
@@ -71,22 +64,14 @@ export function compileOptions<Request>(
   options: CorsOptions<Request> | undefined,
 ): CompiledPolicy<Request> {
   const issues: CorsConfigIssue[] = [];
-  if (
-    options !== undefined &&
-    (typeof options !== 'object' || options === null || Array.isArray(options))
-  ) {
-    throw new CorsConfigError([
-      {
-        option: 'options',
-        value: options,
-        message: `${describeValue(options)} is not an options object`,
-      },
-    ]);
-  }
-  const input: CorsOptions<Request> = options ?? {};
-  checkOptionNames(input, issues);
+  // Every option below is read from this snapshot of the own, known properties (issue 18): an
+  // inherited or polluted property is never seen, and a getter is read once.
+  const input = readOwnOptions<Request>(options, issues);
+  if (issues.length > 0 && issues[0]?.option === 'options') throw new CorsConfigError(issues);
 
-  const origins = compileOrigins(input.origin ?? '*', issues);
+  const allowedSuffixes = compilePublicSuffixOptOut(input.allowPublicSuffixWildcards, issues);
+  const originTimeout = input.originTimeout ?? DEFAULT_ORIGIN_TIMEOUT;
+  const origins = compileOrigins(input.origin ?? '*', issues, { allowedSuffixes, originTimeout });
   const credentials = checkBoolean(input, 'credentials', issues);
   const privateNetwork = checkBoolean(input, 'privateNetwork', issues);
   const preflightContinue = checkBoolean(input, 'preflightContinue', issues);
@@ -141,6 +126,21 @@ export function compileOptions<Request>(
       hint: 'use 204 (or 200 for very old clients)',
     });
   }
+  if (
+    !(
+      typeof originTimeout === 'number' &&
+      Number.isFinite(originTimeout) &&
+      originTimeout > 0 &&
+      originTimeout <= MAX_ORIGIN_TIMEOUT
+    )
+  ) {
+    issues.push({
+      option: 'originTimeout',
+      value: originTimeout,
+      message: `${describeValue(originTimeout)} is not a positive number of milliseconds up to ${MAX_ORIGIN_TIMEOUT}`,
+      hint: `e.g. originTimeout: ${DEFAULT_ORIGIN_TIMEOUT}`,
+    });
+  }
   if (input.onDecision !== undefined && typeof input.onDecision !== 'function') {
     issues.push({
       option: 'onDecision',
@@ -176,6 +176,7 @@ export function compileOptions<Request>(
       methods === '*'
         ? { kind: 'any' }
         : { kind: 'list', names: new Set(methods), value: methods.join(',') },
+    originTimeout,
     allowedHeaders,
     privateNetwork,
     preflightContinue,
@@ -195,20 +196,6 @@ export function compileOptions<Request>(
   };
 }
 
-function checkOptionNames(input: object, issues: CorsConfigIssue[]): void {
-  for (const key of Object.keys(input)) {
-    if ((OPTION_NAMES as readonly string[]).includes(key)) continue;
-    const alias =
-      OPTION_ALIASES[key] ?? OPTION_NAMES.find((name) => name.toLowerCase() === key.toLowerCase());
-    issues.push({
-      option: key,
-      value: (input as Record<string, unknown>)[key],
-      message: `${JSON.stringify(key)} is not a CORS option`,
-      hint: alias ? `did you mean ${alias}?` : `the options are ${OPTION_NAMES.join(', ')}`,
-    });
-  }
-}
-
 function checkBoolean<Request>(
   input: CorsOptions<Request>,
   option: 'credentials' | 'privateNetwork' | 'preflightContinue',
@@ -225,13 +212,24 @@ function compileMethods(value: unknown, issues: CorsConfigIssue[]): readonly str
   if (value === undefined) return DEFAULT_METHODS;
   const names = compileList('methods', value, issues, "e.g. methods: ['GET', 'POST']");
   if (names === '*' || names === undefined) return names ?? DEFAULT_METHODS;
+  // Sent as written (methods are case-sensitive), each spelling once.
   const methods: string[] = [];
+  let valid = true;
   for (const name of names) {
     const upper = name.toUpperCase();
-    const method = NORMALIZED_METHODS.has(upper) ? upper : name;
-    if (!methods.includes(method)) methods.push(method);
+    if (NORMALIZED_METHODS.has(upper) && name !== upper) {
+      valid = false;
+      issues.push({
+        option: 'methods',
+        value: name,
+        message: `${describeValue(name)} can never match: browsers always send ${upper} in uppercase and compare Access-Control-Allow-Methods case-sensitively`,
+        hint: `write '${upper}'`,
+      });
+    } else if (!methods.includes(name)) {
+      methods.push(name);
+    }
   }
-  return methods;
+  return valid ? methods : DEFAULT_METHODS;
 }
 
 function compileAllowedHeaders(value: unknown, issues: CorsConfigIssue[]): AllowedHeadersRule {
@@ -239,7 +237,12 @@ function compileAllowedHeaders(value: unknown, issues: CorsConfigIssue[]): Allow
   const names = compileHeaderNames('allowedHeaders', value, issues);
   if (names === '*') return { kind: 'any' };
   if (names === undefined) return { kind: 'reflect' };
-  return { kind: 'list', names: new Set(names), value: names.join(',') };
+  // Looked up lowercased (requested names are parsed lowercased), sent as written.
+  return {
+    kind: 'list',
+    names: new Set(names.map((name) => name.toLowerCase())),
+    value: names.join(','),
+  };
 }
 
 function compileHeaderNames(
@@ -255,8 +258,45 @@ function compileHeaderNames(
     `e.g. ${option}: ['content-type', 'x-request-id']`,
   );
   if (names === '*' || names === undefined) return names;
-  // Header names are case-insensitive; browsers send and compare them lowercased.
-  return [...new Set(names.map((name) => name.toLowerCase()))];
+  // Header names are case-insensitive: each name once, in the spelling the user wrote first
+  // (users' own tests assert the exact value, as with the incumbents).
+  const seen = new Set<string>();
+  const distinct: string[] = [];
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    if (seen.has(lower)) continue;
+    seen.add(lower);
+    distinct.push(name);
+  }
+  return distinct;
+}
+
+/** Checks `allowPublicSuffixWildcards`: a list of host names, normalized like origins. */
+function compilePublicSuffixOptOut(value: unknown, issues: CorsConfigIssue[]): ReadonlySet<string> {
+  const suffixes = new Set<string>();
+  if (value === undefined) return suffixes;
+  if (!Array.isArray(value)) {
+    issues.push({
+      option: 'allowPublicSuffixWildcards',
+      value,
+      message: `${describeValue(value)} is not an array of public suffixes`,
+      hint: "e.g. allowPublicSuffixWildcards: ['github.io']",
+    });
+    return suffixes;
+  }
+  for (const entry of value) {
+    const host = typeof entry === 'string' ? normalizeSuffix(entry) : undefined;
+    if (host === undefined) {
+      issues.push({
+        option: 'allowPublicSuffixWildcards',
+        value: entry,
+        message: `${describeValue(entry)} is not a host name such as 'github.io' (no scheme, no '*.', no port)`,
+      });
+    } else {
+      suffixes.add(host);
+    }
+  }
+  return suffixes;
 }
 
 /** Checks `'*'` or an array of HTTP tokens; reports each bad entry. */

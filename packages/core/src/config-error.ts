@@ -40,5 +40,12 @@ export function describeValue(value: unknown): string {
   if (value instanceof RegExp) return String(value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
+  // Never `[object Object]` (and no throw for an object without a prototype).
+  if (typeof value === 'object' && value !== null) {
+    const keys = Object.keys(value);
+    return keys.length === 0
+      ? 'an empty object'
+      : `an object with ${keys.map((key) => JSON.stringify(key)).join(', ')}`;
+  }
   return String(value);
 }

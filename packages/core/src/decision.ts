@@ -7,14 +7,14 @@ export type RefusalReason =
   | 'origin-not-allowed'
   /** The `Origin` header is not a single serialized origin (several, a path, odd characters, too long). */
   | 'origin-malformed'
-  /** The preflight asks for a method not in `methods`, or for something that is not a method. */
+  /** The preflight asks for a method not in `methods`. */
   | 'method-not-allowed'
+  /** `Access-Control-Request-Method` is not a method: not an HTTP token, or over 128 characters. */
+  | 'method-malformed'
   /** The preflight asks for a header not in `allowedHeaders`. */
   | 'header-not-allowed'
   /** `Access-Control-Request-Headers` is too long or holds something that is not a header name. */
   | 'headers-malformed'
-  /** The preflight asks for private network access and `privateNetwork` is off. */
-  | 'private-network-not-allowed'
   /** The preflight could reach routes with different policies (NestJS); we do not guess. */
   | 'route-ambiguous'
   /** The route has CORS switched off (NestJS `@DisableCors()`, or no policy applies). */
@@ -45,4 +45,16 @@ export interface CorsDecision {
    * characters. For logs and metrics; never sent.
    */
   readonly detail?: string;
+  /**
+   * Only on a preflight that asked for private network access
+   * (`Access-Control-Request-Private-Network: true`): `'granted'` when the answer carries
+   * `Access-Control-Allow-Private-Network: true`; `'not-granted'` when the policy's
+   * `privateNetwork` is off, in which case the CORS part was decided and answered exactly as if
+   * it had not been asked (set `privateNetwork: true` to grant it). Unset on a preflight refused
+   * by a policy that has `privateNetwork` on: `reason` says why.
+   */
+  readonly privateNetwork?: PrivateNetworkOutcome;
 }
+
+/** What became of a preflight's request for private network access (see `CorsDecision`). */
+export type PrivateNetworkOutcome = 'granted' | 'not-granted';

@@ -18,6 +18,12 @@ export const REQUEST_PRIVATE_NETWORK = 'Access-Control-Request-Private-Network';
  */
 export const MAX_REQUEST_HEADERS_LENGTH = 8192;
 
+/**
+ * The longest `Access-Control-Request-Method` value we read: ten times the longest registered
+ * method name. A longer value is refused as malformed and never echoed.
+ */
+export const MAX_REQUEST_METHOD_LENGTH = 128;
+
 // RFC 9110 §5.6.2: token = 1*tchar. A fixed pattern with no nesting runs in linear time.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

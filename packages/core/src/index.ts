@@ -1,9 +1,21 @@
-export { classifyRequest, createCorsPolicy, explainRefusal, refusePreflight } from './policy.js';
+export {
+  classifyRequest,
+  createCorsPolicy,
+  explainPrivateNetwork,
+  explainRefusal,
+  refusePreflight,
+} from './policy.js';
+export { mergeCorsOptions } from './merge-options.js';
 export type { CorsPolicy, CorsRequest } from './policy.js';
 export { CorsConfigError } from './config-error.js';
 export type { CorsConfigIssue } from './config-error.js';
 export type { CorsOptions, OriginFunction, OriginOption } from './options.js';
-export type { CorsDecision, CorsRequestKind, RefusalReason } from './decision.js';
+export type {
+  CorsDecision,
+  CorsRequestKind,
+  PrivateNetworkOutcome,
+  RefusalReason,
+} from './decision.js';
 export {
   mergeVary,
   parseHeaderList,
@@ -22,4 +34,4 @@ export {
   REQUEST_PRIVATE_NETWORK,
 } from './headers.js';
 export { isPromiseLike } from './origin/matcher.js';
-export { REFUSED_PREFLIGHT_STATUS } from './options.js';
+export { DEFAULT_ORIGIN_TIMEOUT, REFUSED_PREFLIGHT_STATUS } from './options.js';

@@ -71,14 +71,32 @@ export interface CorsOptions<Request = unknown> {
    */
   optionsSuccessStatus?: number;
   /**
+   * Milliseconds an async `origin` function may take. If its promise has not settled by then,
+   * nothing is granted and `evaluate` rejects with an error naming this option, which the
+   * adapters hand to the framework's error handling (the SPEC's path for a failing `origin`
+   * function). Any positive number up to 2,147,483,647 (the largest timer delay).
+   * @default 5000
+   */
+  originTimeout?: number;
+  /**
+   * Public suffixes (entries of the Public Suffix List, e.g. `'github.io'`) under which a
+   * subdomain pattern is deliberately accepted. Without this, `https://*.github.io` is refused
+   * at start-up, because every tenant of `github.io` could then read your responses.
+   * @default none
+   */
+  allowPublicSuffixWildcards?: readonly string[];
+  /**
    * Called with every decision (grants and refusals) and the framework's request. Use it for
-   * metrics or logging; it costs nothing when unset. Errors it throws are not caught.
+   * metrics or logging; it costs nothing when unset. If it throws, the error is reported once
+   * per policy with `console.error` and the request is answered as if no hook were set.
    * @default none
    */
   onDecision?: (decision: CorsDecision, request: Request) => void;
   /**
-   * Development aid: log one line per refusal naming the reason and the fix. `true` logs with
-   * `console.warn`; a function receives the line instead.
+   * Development aid: log one line per refusal (and per private-network request not granted)
+   * naming the reason and the fix. `true` logs with `console.warn`; a function receives the line
+   * instead. If that function throws, the error is reported once per policy with
+   * `console.error` and the request is answered as if no hook were set.
    * @default false
    */
   debug?: boolean | ((line: string) => void);
@@ -93,6 +111,12 @@ export const DEFAULT_OPTIONS_SUCCESS_STATUS = 204;
 /** The status of a refused preflight: the route does not run and nothing is granted. */
 export const REFUSED_PREFLIGHT_STATUS = 403;
 
+/** Milliseconds an async `origin` function may take when `originTimeout` is not set. */
+export const DEFAULT_ORIGIN_TIMEOUT = 5000;
+
+/** The longest timer delay every runtime honours (a larger one fires at once). */
+export const MAX_ORIGIN_TIMEOUT = 2_147_483_647;
+
 /** Every option name, for catching typos at start-up. */
 export const OPTION_NAMES: readonly (keyof CorsOptions)[] = [
   'origin',
@@ -104,6 +128,8 @@ export const OPTION_NAMES: readonly (keyof CorsOptions)[] = [
   'privateNetwork',
   'preflightContinue',
   'optionsSuccessStatus',
+  'originTimeout',
+  'allowPublicSuffixWildcards',
   'onDecision',
   'debug',
 ];

@@ -79,7 +79,6 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = {
   ftp: '21',
 };
 const DEFAULT_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'];
-const NORMALIZED_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
 
 const only = (value: string, alphabet: string): boolean =>
   [...value].every((c) => alphabet.includes(c));
@@ -187,9 +186,9 @@ function modelParseHeaderList(value: string): string[] | undefined {
 function configuredMethods(config: Config): readonly string[] | '*' {
   if (config.methods === undefined) return DEFAULT_METHODS;
   if (config.methods === '*') return '*';
-  return config.methods.map((m) =>
-    NORMALIZED_METHODS.includes(m.toUpperCase()) ? m.toUpperCase() : m,
-  );
+  // Sent and compared as written (a lowercase spelling of a normalized method is refused at
+  // start-up, so the generator never writes one).
+  return config.methods;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,12 +316,12 @@ const config: fc.Arbitrary<Config> = fc.boolean().chain((credentials) =>
     methods: fc.oneof(
       fc.constant(undefined),
       fc.constant('*' as const),
-      fc.subarray(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'PURGE', 'get', 'delete', 'patch']),
+      fc.subarray(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'PURGE', 'Purge', 'patch']),
     ),
     allowedHeaders: fc.oneof(
       fc.constant(undefined),
       fc.constant('*' as const),
-      fc.subarray(['content-type', 'X-Custom', 'authorization', 'x-a']),
+      fc.subarray(['content-type', 'X-Custom', 'authorization', 'x-a', 'x-custom']),
     ),
     exposedHeaders: fc.oneof(
       fc.constant(undefined),
@@ -783,14 +782,25 @@ function checkPreflight(
     (configuredHeaders === undefined ||
       requested.every((name) => configuredHeaders.includes(name)));
   const askedPrivateNetwork = request.requestPrivateNetwork === 'true';
-  const privateNetworkAllowed = !askedPrivateNetwork || c.privateNetwork === true;
-  const model = { originAllowed, methodAllowed, headersAllowed, privateNetworkAllowed };
+  const model = { originAllowed, methodAllowed, headersAllowed };
 
+  // SPEC (issue 14): private network access is no CORS check; it never decides the grant.
   check(
-    decision.allowed ===
-      (originAllowed && methodAllowed && headersAllowed && privateNetworkAllowed),
-    'a preflight is granted exactly when the model allows origin, method, headers and private network',
+    decision.allowed === (originAllowed && methodAllowed && headersAllowed),
+    'a preflight is granted exactly when the model allows origin, method and headers',
     { model, decision },
+  );
+  check(
+    decision.privateNetwork ===
+      (!askedPrivateNetwork
+        ? undefined
+        : c.privateNetwork !== true
+          ? 'not-granted'
+          : decision.allowed
+            ? 'granted'
+            : undefined),
+    'the decision records whether private network access was asked for and granted',
+    decision,
   );
   check(
     decision.action === (c.preflightContinue ? 'continue' : 'respond'),
@@ -838,10 +848,24 @@ function checkPreflight(
     );
   }
   check(
-    headers['Access-Control-Allow-Private-Network'] === (askedPrivateNetwork ? 'true' : undefined),
-    'private network access is granted exactly when asked for',
+    headers['Access-Control-Allow-Private-Network'] ===
+      (askedPrivateNetwork && c.privateNetwork === true ? 'true' : undefined),
+    'private network access is granted exactly when asked for and enabled',
     decision,
   );
+  if (Array.isArray(c.allowedHeaders)) {
+    // Configured names are sent as written, each once (the first spelling wins).
+    const written = c.allowedHeaders.filter(
+      (name, index, all) =>
+        all.findIndex((other) => other.toLowerCase() === name.toLowerCase()) === index,
+    );
+    check(
+      headers['Access-Control-Allow-Headers'] ===
+        (written.length === 0 ? undefined : written.join(',')),
+      'configured allowedHeaders are sent as written',
+      decision,
+    );
+  }
   check(
     headers['Access-Control-Max-Age'] === (c.maxAge === undefined ? undefined : String(c.maxAge)),
     'Max-Age is the configured maxAge',

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CorsConfigError } from './config-error.js';
 import type { CorsDecision, RefusalReason } from './decision.js';
 import { MAX_REQUEST_HEADERS_LENGTH } from './headers.js';
@@ -58,7 +58,7 @@ describe('decisions as data', () => {
       headers: {
         'Access-Control-Allow-Origin': APP,
         'Access-Control-Allow-Credentials': 'true',
-        'Access-Control-Expose-Headers': 'x-id',
+        'Access-Control-Expose-Headers': 'X-Id',
       },
       vary: ['Origin'],
       action: 'continue',
@@ -106,6 +106,7 @@ describe('decisions as data', () => {
       vary: [...VARY_PREFLIGHT, 'Access-Control-Request-Private-Network'],
       action: 'respond',
       status: 204,
+      privateNetwork: 'granted',
     });
   });
 
@@ -173,7 +174,7 @@ describe('refusal reasons', () => {
       'a method that is not a token',
       { origin: APP },
       preflight(APP, 'GET POST'),
-      'method-not-allowed',
+      'method-malformed',
       'GET POST',
     ],
     ['a lowercase method', { origin: APP }, preflight(APP, 'put'), 'method-not-allowed', 'put'],
@@ -191,13 +192,6 @@ describe('refusal reasons', () => {
       'headers-malformed',
       'x ok',
     ],
-    [
-      'private network access when it is off',
-      { origin: APP },
-      { ...preflight(APP, 'GET'), requestPrivateNetwork: 'true' },
-      'private-network-not-allowed',
-      'true',
-    ],
   ])('%s', (_what, options, request, reason, detail) => {
     expect(decide(options, request)).toMatchObject({ allowed: false, headers: {}, reason, detail });
   });
@@ -213,13 +207,19 @@ describe('refusal reasons', () => {
       'a 64 KB method that is a token',
       { origin: APP },
       preflight(APP, 'A'.repeat(65_536)),
-      'method-not-allowed',
+      'method-malformed',
+    ],
+    [
+      'a 64 KB method that is a token, with methods: *',
+      { origin: APP, methods: '*', credentials: true },
+      preflight(APP, 'A'.repeat(65_536)),
+      'method-malformed',
     ],
     [
       'a 64 KB method that is not a token',
       { origin: APP },
       preflight(APP, `${'A'.repeat(65_536)} `),
-      'method-not-allowed',
+      'method-malformed',
     ],
   ] as const)(
     'refuses %s and keeps only 200 characters of it',
@@ -380,15 +380,71 @@ describe('onDecision', () => {
     expect(onDecision).toHaveBeenCalledExactlyOnceWith(decision, request);
   });
 
-  it('is not caught: an error it throws reaches the caller', () => {
+  describe('a hook that throws', () => {
     const failure = new Error('metrics down');
-    const policy = createCorsPolicy({
-      origin: APP,
-      onDecision: () => {
-        throw failure;
-      },
+    const throwing = (): never => {
+      throw failure;
+    };
+    let consoleError: ReturnType<typeof vi.spyOn>;
+    beforeEach(() => {
+      consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     });
-    expect(() => policy.evaluate(actual(APP))).toThrow(failure);
+    afterEach(() => consoleError.mockRestore());
+
+    it.each<[string, CorsOptions, 'onDecision' | 'debug']>([
+      ['onDecision', { origin: APP, onDecision: throwing }, 'onDecision'],
+      ['debug', { origin: APP, debug: throwing }, 'debug'],
+      [
+        'onDecision, with an async origin function',
+        { origin: async (o: string) => o === APP, onDecision: throwing },
+        'onDecision',
+      ],
+      [
+        'debug, with an async origin function',
+        { origin: async (o: string) => o === APP, debug: throwing },
+        'debug',
+      ],
+    ])(
+      '%s: answers as if no hook were set and reports the error once',
+      async (_what, options, hook) => {
+        const policy = createCorsPolicy(options);
+        const { onDecision: _o, debug: _d, ...withoutHooks } = options;
+        const plain = createCorsPolicy(withoutHooks);
+        for (const request of [
+          actual(APP),
+          actual(EVIL),
+          preflight(APP, 'PUT'),
+          preflight(EVIL, 'PUT'),
+        ]) {
+          expect(await policy.evaluate(request)).toEqual(await plain.evaluate(request));
+        }
+        expect(consoleError).toHaveBeenCalledOnce();
+        expect(consoleError.mock.calls[0]).toEqual([
+          expect.stringContaining(`the ${hook} hook threw`),
+          failure,
+        ]);
+      },
+    );
+
+    it('reports an async onDecision that rejects, once, without an unhandled rejection', async () => {
+      const policy = createCorsPolicy({
+        origin: APP,
+        onDecision: async () => Promise.reject(failure),
+      });
+      expect(policy.evaluate(actual(EVIL))).toMatchObject({ allowed: false });
+      expect(policy.evaluate(actual(APP))).toMatchObject({ allowed: true });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(consoleError).toHaveBeenCalledOnce();
+    });
+
+    it('reports once per policy: another policy reports its own', () => {
+      for (let round = 0; round < 2; round++) {
+        const policy = createCorsPolicy({ origin: APP, onDecision: throwing });
+        policy.evaluate(actual(EVIL));
+        policy.evaluate(actual(EVIL));
+      }
+      expect(consoleError).toHaveBeenCalledTimes(2);
+    });
   });
 });
 
@@ -420,7 +476,7 @@ describe('debug', () => {
       expect(warn).not.toHaveBeenCalled();
       policy.evaluate(preflight(APP, 'PURGE'));
       expect(warn).toHaveBeenCalledExactlyOnceWith(
-        'cors: refused preflight: method "PURGE" is not in methods; add it there',
+        'cors: refused preflight: method "PURGE" is not in methods (compared case-sensitively); add it there',
       );
     } finally {
       warn.mockRestore();
@@ -470,7 +526,13 @@ describe('explainRefusal', () => {
       'method-not-allowed',
       'preflight',
       'PURGE',
-      'cors: refused preflight: method "PURGE" is not in methods; add it there',
+      'cors: refused preflight: method "PURGE" is not in methods (compared case-sensitively); add it there',
+    ],
+    [
+      'method-malformed',
+      'preflight',
+      'GET POST',
+      'cors: refused preflight: Access-Control-Request-Method "GET POST" is not a method',
     ],
     [
       'header-not-allowed',
@@ -483,12 +545,6 @@ describe('explainRefusal', () => {
       'preflight',
       'x y',
       'cors: refused preflight: Access-Control-Request-Headers "x y" is not a list of header names',
-    ],
-    [
-      'private-network-not-allowed',
-      'preflight',
-      'true',
-      'cors: refused preflight: private network access was asked for; set privateNetwork: true to allow it',
     ],
     [
       'route-ambiguous',
@@ -603,7 +659,7 @@ describe('configuration errors', () => {
 
   it('lists the options for a name it cannot place', () => {
     expect(configError({ whatever: 1 }).issues[0]?.hint).toBe(
-      'the options are origin, credentials, methods, allowedHeaders, exposedHeaders, maxAge, privateNetwork, preflightContinue, optionsSuccessStatus, onDecision, debug',
+      'the options are origin, credentials, methods, allowedHeaders, exposedHeaders, maxAge, privateNetwork, preflightContinue, optionsSuccessStatus, originTimeout, allowPublicSuffixWildcards, onDecision, debug',
     );
   });
 
@@ -660,16 +716,42 @@ describe('choices where the SPEC is silent', () => {
     });
   });
 
-  it('uppercases the methods browsers normalize and compares the rest case-sensitively', () => {
-    const options: CorsOptions = { origin: APP, methods: ['get', 'delete', 'patch'] };
+  it('sends methods as written and compares them case-sensitively', () => {
+    const options: CorsOptions = { origin: APP, methods: ['GET', 'DELETE', 'patch', 'PATCH'] };
     expect(decide(options, preflight(APP, 'DELETE')).headers['Access-Control-Allow-Methods']).toBe(
-      'GET,DELETE,patch',
+      'GET,DELETE,patch,PATCH',
     );
     expect(decide(options, preflight(APP, 'patch')).allowed).toBe(true);
-    expect(decide(options, preflight(APP, 'PATCH'))).toMatchObject({
+    expect(decide({ origin: APP, methods: ['patch'] }, preflight(APP, 'PATCH'))).toMatchObject({
       allowed: false,
       reason: 'method-not-allowed',
     });
+  });
+
+  it.each(['get', 'Put', 'delete', 'options', 'post', 'head'])(
+    'refuses %s at start-up: browsers send it uppercase, so it could never match',
+    (method) => {
+      const issue = configError({ methods: [method] }).issues[0];
+      expect(issue).toMatchObject({ option: 'methods', value: method });
+      expect(issue?.hint).toBe(`write '${method.toUpperCase()}'`);
+    },
+  );
+
+  it('sends configured header names as written, each once, the first spelling winning', () => {
+    const decision = decide(
+      {
+        origin: APP,
+        allowedHeaders: ['X-PINGOTHER', 'Content-Type', 'x-pingother'],
+        exposedHeaders: ['X-Total', 'x-total', 'ETag'],
+      },
+      preflight(APP, 'PUT', 'x-pingother, CONTENT-TYPE'),
+    );
+    expect(decision.headers['Access-Control-Allow-Headers']).toBe('X-PINGOTHER,Content-Type');
+    expect(
+      decide({ origin: APP, exposedHeaders: ['X-Total', 'x-total', 'ETag'] }, actual(APP)).headers[
+        'Access-Control-Expose-Headers'
+      ],
+    ).toBe('X-Total,ETag');
   });
 
   it("answers allowedHeaders '*' without credentials with * plus authorization only when asked", () => {
@@ -691,6 +773,46 @@ describe('choices where the SPEC is silent', () => {
     const decision = decide({ origin: APP, allowedHeaders: [] }, preflight(APP, 'GET'));
     expect(decision.allowed).toBe(true);
     expect(decision.headers).not.toHaveProperty('Access-Control-Allow-Headers');
+  });
+
+  it.each([
+    ['an allowed preflight', preflight(APP, 'PUT'), true],
+    ['a refused preflight', preflight(EVIL, 'PUT'), false],
+  ])(
+    'answers %s asking for private network access, with privateNetwork off, as without it, and says so',
+    (_what, request, allowed) => {
+      const lines: string[] = [];
+      const onDecision = vi.fn();
+      const policy = createCorsPolicy({
+        origin: APP,
+        debug: (line) => lines.push(line),
+        onDecision,
+      });
+      const plain = createCorsPolicy({ origin: APP });
+      const decision = policy.evaluate({
+        ...request,
+        requestPrivateNetwork: 'true',
+      }) as CorsDecision;
+      expect(decision).toEqual({
+        ...(plain.evaluate(request) as CorsDecision),
+        privateNetwork: 'not-granted',
+      });
+      expect(decision.allowed).toBe(allowed);
+      expect(decision.headers).not.toHaveProperty('Access-Control-Allow-Private-Network');
+      expect(onDecision).toHaveBeenCalledExactlyOnceWith(decision, undefined);
+      expect(lines.at(-1)).toBe(
+        `cors: preflight asked for private network access (Access-Control-Request-Private-Network: true), not granted; its CORS part was ${allowed ? 'answered' : 'refused'} as if it had not been asked. Set privateNetwork: true to grant it`,
+      );
+    },
+  );
+
+  it('leaves privateNetwork unset on a preflight refused by a policy that has it on', () => {
+    const decision = decide(
+      { origin: APP, privateNetwork: true },
+      { ...preflight(EVIL, 'PUT'), requestPrivateNetwork: 'true' },
+    );
+    expect(decision).toMatchObject({ allowed: false, reason: 'origin-not-allowed' });
+    expect(decision).not.toHaveProperty('privateNetwork');
   });
 
   it('ignores a private-network header whose value is not exactly "true"', () => {

@@ -8,6 +8,7 @@ import {
   ALLOW_PRIVATE_NETWORK,
   EXPOSE_HEADERS,
   MAX_AGE,
+  MAX_REQUEST_METHOD_LENGTH,
   ORIGIN,
   REQUEST_HEADERS,
   REQUEST_METHOD,
@@ -172,7 +173,28 @@ function createDecide<Request>(
       : grantPreflight(answer.headers);
   };
 
+  // Private Network Access is a permission of its own, not a CORS check (SPEC): without
+  // `privateNetwork` the preflight is answered as if it had not been asked, and the decision
+  // records that it was asked for and not granted, for `onDecision` and `debug`.
+  const notePrivateNetwork = (decision: CorsDecision): CorsDecision =>
+    !policy.privateNetwork
+      ? { ...decision, privateNetwork: 'not-granted' }
+      : decision.allowed
+        ? { ...decision, privateNetwork: 'granted' }
+        : decision;
+
   const preflight = (
+    origin: string,
+    cors: CorsRequest<Request>,
+  ): CorsDecision | Promise<CorsDecision> => {
+    const decision = decidePreflight(origin, cors);
+    if (cors.requestPrivateNetwork !== 'true') return decision;
+    return isPromiseLike<CorsDecision>(decision)
+      ? decision.then(notePrivateNetwork)
+      : notePrivateNetwork(decision);
+  };
+
+  const decidePreflight = (
     origin: string,
     cors: CorsRequest<Request>,
   ): CorsDecision | Promise<CorsDecision> => {
@@ -229,10 +251,12 @@ function answerPreflight<Request>(
 ): PreflightAnswer {
   const requestMethod = cors.requestMethod ?? '';
 
-  // Fetch: the requested method is compared case-sensitively with the allowed ones.
-  if (!isToken(requestMethod)) {
-    return { reason: 'method-not-allowed', detail: truncate(requestMethod) };
+  // The length is checked first, so the token test's work is bounded; a value that is not a
+  // method is never echoed (issue 18).
+  if (requestMethod.length > MAX_REQUEST_METHOD_LENGTH || !isToken(requestMethod)) {
+    return { reason: 'method-malformed', detail: truncate(requestMethod) };
   }
+  // Fetch: the requested method is compared case-sensitively with the allowed ones.
   let allowMethods: string;
   if (policy.methods.kind === 'list') {
     if (!policy.methods.names.has(requestMethod)) {
@@ -264,11 +288,9 @@ function answerPreflight<Request>(
     allowHeaders = requested.join(',');
   }
 
-  // Private Network Access: the grant is given only when asked for and enabled.
-  const askedPrivateNetwork = cors.requestPrivateNetwork === 'true';
-  if (askedPrivateNetwork && !policy.privateNetwork) {
-    return { reason: 'private-network-not-allowed', detail: 'true' };
-  }
+  // Private Network Access: the grant is given only when asked for and enabled; when it is not
+  // enabled, the CORS part is answered as if it had not been asked (SPEC, issue 14).
+  const askedPrivateNetwork = policy.privateNetwork && cors.requestPrivateNetwork === 'true';
 
   // No partial grants: every check has passed, so the whole answer is built at once.
   const headers: Record<string, string> = { [ALLOW_ORIGIN]: allowOrigin };
@@ -285,10 +307,46 @@ function createNotify<Request>(
 ): ((decision: CorsDecision, request: Request) => void) | undefined {
   const { onDecision, debug } = policy;
   if (!onDecision && !debug) return undefined;
-  return (decision, request) => {
-    if (debug && decision.reason !== undefined) debug(explainRefusal(decision));
-    if (onDecision) onDecision(decision, request);
+  // A hook that throws must not turn requests into errors (any client could then force 500s
+  // with a refused origin): its first error is reported, and the request is answered as if no
+  // hook were set (issue 18).
+  const reported = { onDecision: false, debug: false };
+  const report = (hook: 'onDecision' | 'debug', error: unknown): void => {
+    if (reported[hook]) return;
+    reported[hook] = true;
+    console.error(
+      `cors: the ${hook} hook threw; requests are answered as if it were not set (reported once per policy)`,
+      error,
+    );
   };
+  return (decision, request) => {
+    if (debug) {
+      try {
+        if (decision.reason !== undefined) debug(explainRefusal(decision));
+        if (decision.privateNetwork === 'not-granted') debug(explainPrivateNetwork(decision));
+      } catch (error) {
+        report('debug', error);
+      }
+    }
+    if (onDecision) {
+      try {
+        const result: unknown = onDecision(decision, request);
+        // An async hook's rejection would otherwise be an unhandled rejection.
+        if (isPromiseLike(result)) result.then(undefined, (error) => report('onDecision', error));
+      } catch (error) {
+        report('onDecision', error);
+      }
+    }
+  };
+}
+
+/**
+ * One line saying that a preflight asked for private network access that the policy does not
+ * grant, and how to grant it, for logs.
+ */
+export function explainPrivateNetwork(decision: CorsDecision): string {
+  const answered = decision.allowed ? 'answered' : 'refused';
+  return `cors: preflight asked for private network access (Access-Control-Request-Private-Network: true), not granted; its CORS part was ${answered} as if it had not been asked. Set privateNetwork: true to grant it`;
 }
 
 /**
@@ -305,13 +363,13 @@ export function explainRefusal(decision: CorsDecision): string {
     case 'origin-malformed':
       return `${what}: Origin header ${value} is not one serialized origin (scheme://host[:port])`;
     case 'method-not-allowed':
-      return `${what}: method ${value} is not in methods; add it there`;
+      return `${what}: method ${value} is not in methods (compared case-sensitively); add it there`;
+    case 'method-malformed':
+      return `${what}: Access-Control-Request-Method ${value} is not a method`;
     case 'header-not-allowed':
       return `${what}: header ${value} is not in allowedHeaders; add it there`;
     case 'headers-malformed':
       return `${what}: Access-Control-Request-Headers ${value} is not a list of header names`;
-    case 'private-network-not-allowed':
-      return `${what}: private network access was asked for; set privateNetwork: true to allow it`;
     case 'route-ambiguous':
       return `${what}: ${value} could reach routes with different CORS policies; give them one policy`;
     case 'cors-disabled':

@@ -169,6 +169,17 @@ function normalizeHost(scheme: string, host: string): string | undefined {
   return OPAQUE_HOST.test(lower) ? lower : undefined;
 }
 
+/**
+ * A configured host name (`allowPublicSuffixWildcards` entries), lowercased and in punycode, or
+ * `undefined` when it is not a bare host name (a scheme, port, path, `*` or empty label).
+ */
+export function normalizeSuffix(value: string): string | undefined {
+  if (!/^[^\s/:?#@*\\[\]]+$/.test(value)) return undefined;
+  const host = normalizeHost('https', value);
+  if (host === undefined || host.split('.').includes('')) return undefined;
+  return host;
+}
+
 function suggest(candidate: string): string | undefined {
   const parsed = parseConfiguredOrigin(candidate);
   if (parsed.kind === 'exact') return `did you mean ${parsed.origin}?`;
