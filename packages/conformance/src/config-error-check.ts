@@ -21,4 +21,5 @@ export async function expectConfigError(
   const { issues, message } = error as Error & { issues: readonly { option: string }[] };
   expect(issues[0]?.option).toBe(row.expected.option);
   for (const text of row.expected.mentions) expect(message).toContain(text);
+  for (const text of row.expected.omits ?? []) expect(message).not.toContain(text);
 }

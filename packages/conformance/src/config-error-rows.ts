@@ -7,11 +7,13 @@ export interface ConfigErrorRow {
     readonly option: string;
     /** Text the error message must contain: the bad value, and the fix where there is one. */
     readonly mentions: readonly string[];
+    /** Text the error message must not contain (e.g. `[object Object]`). */
+    readonly omits?: readonly string[];
   };
 }
 
 /** Every configuration error the SPEC lists. */
-export const configErrorRows: readonly ConfigErrorRow[] = [
+export const specConfigErrorRows: readonly ConfigErrorRow[] = [
   {
     name: "origin '*' with credentials",
     options: { origin: '*', credentials: true },

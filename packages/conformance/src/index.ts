@@ -8,15 +8,31 @@ export {
   rejectingOrigin,
   throwingOrigin,
 } from './origin-failure-rows.js';
-export { configErrorRows } from './config-error-rows.js';
+export { specConfigErrorRows } from './config-error-rows.js';
 export type { ConfigErrorRow } from './config-error-rows.js';
 export { expectConfigError } from './config-error-check.js';
 export { ROUTE_BODY, observe, pickCorsHeaders, sendRow } from './observe.js';
 export { MAX_BURST_HEAP_GROWTH, burstPolicy, burstRows, runBurst } from './burst.js';
 export type { BurstResult } from './burst.js';
 
+export {
+  SHORT_ORIGIN_TIMEOUT,
+  hardeningConfigErrorRows,
+  hardeningRows,
+  neverSettlingOrigin,
+} from './hardening-rows.js';
+
 import { attackRows } from './attack-rows.js';
+import { specConfigErrorRows } from './config-error-rows.js';
+import { hardeningConfigErrorRows, hardeningRows } from './hardening-rows.js';
 import { requestRows } from './rows.js';
 
-/** Every request row: the SPEC's table and the hostile and look-alike rows. */
-export const allRows = [...requestRows, ...attackRows];
+/**
+ * Every request row: the SPEC's table, the hostile and look-alike rows, and the hardening rows
+ * (issue 18). A row whose expected status is 500 expects the framework's error response: its
+ * `origin` function fails.
+ */
+export const allRows = [...requestRows, ...attackRows, ...hardeningRows];
+
+/** Every configuration that must throw `CorsConfigError`: the SPEC's and issue 18's. */
+export const configErrorRows = [...specConfigErrorRows, ...hardeningConfigErrorRows];

@@ -350,7 +350,9 @@ export const requestRows: readonly ConformanceRow[] = [
   {
     name: 'private network access asked and not enabled: the CORS part is answered as without it',
     options: { origin: APP },
-    request: preflight(APP, 'GET', 'X-Custom', { 'access-control-request-private-network': 'true' }),
+    request: preflight(APP, 'GET', 'X-Custom', {
+      'access-control-request-private-network': 'true',
+    }),
     expected: answered({
       'access-control-allow-origin': APP,
       'access-control-allow-methods': DEFAULT_METHODS,

@@ -34,18 +34,19 @@ export function readOwnOptions<Request>(
   value: unknown,
   issues: CorsConfigIssue[],
 ): CorsOptions<Request> {
-  if (value === undefined) return {};
+  // No prototype: reading an option that is not set finds nothing, even when `Object.prototype`
+  // is polluted; and only known names are ever assigned.
+  const read = Object.create(null) as Record<string, unknown>;
+  if (value === undefined) return read;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({
       option: 'options',
       value,
       message: `${describeValue(value)} is not an options object`,
     });
-    return {};
+    return read;
   }
   const source = value as Readonly<Record<string, unknown>>;
-  // Only known names are ever assigned, so no key can reach this object's prototype.
-  const read: Record<string, unknown> = {};
   for (const key of Object.keys(source)) {
     if (OPTION_NAME_SET.has(key)) read[key] = source[key];
     else issues.push(unknownOption(key, source[key]));
@@ -81,7 +82,8 @@ function unknownOption(key: string, value: unknown): CorsConfigIssue {
     };
   }
   const alias =
-    OPTION_ALIASES.get(key) ?? OPTION_NAMES.find((name) => name.toLowerCase() === key.toLowerCase());
+    OPTION_ALIASES.get(key) ??
+    OPTION_NAMES.find((name) => name.toLowerCase() === key.toLowerCase());
   return {
     option: key,
     value,
@@ -96,8 +98,9 @@ function unknownOption(key: string, value: unknown): CorsConfigIssue {
  * object's own enumerable properties are read; a property whose value is `undefined` leaves the
  * earlier value in place; `undefined` layers are skipped. Throws `CorsConfigError` listing every
  * unknown or inherited option name (and every layer that is not an object), so a
- * `JSON.parse('{"__proto__": {...}}')` layer cannot smuggle settings in. The values themselves
- * are checked by `createCorsPolicy`.
+ * `JSON.parse('{"__proto__": {...}}')` layer cannot smuggle settings in. The result has no
+ * prototype, so reading an option it does not set gives `undefined` even when
+ * `Object.prototype` is polluted. The values themselves are checked by `createCorsPolicy`.
  *
  * @example
  * const options = mergeCorsOptions(moduleDefaults, controllerOptions, handlerOptions);
@@ -107,7 +110,7 @@ export function mergeCorsOptions<Request = unknown>(
   ...layers: readonly (CorsOptions<Request> | undefined)[]
 ): CorsOptions<Request> {
   const issues: CorsConfigIssue[] = [];
-  const merged: Record<string, unknown> = {};
+  const merged = Object.create(null) as Record<string, unknown>;
   for (const layer of layers) {
     const read = readOwnOptions<Request>(layer, issues) as Readonly<Record<string, unknown>>;
     for (const key of Object.keys(read)) {
