@@ -1,7 +1,7 @@
 /**
  * Nanoseconds per decision: `policy.evaluate(...)` for allowed and refused actual requests and
  * preflights, with allowlists of 1, 100 and 10,000 exact origins (hit on the last one, and a
- * miss) and with a subdomain pattern. Run with `pnpm --filter @cors/core bench`; results and the
+ * miss), with a subdomain pattern, and with 1 and 100,000 subdomain patterns. Run with `pnpm --filter @cors/core bench`; results and the
  * machine they came from go in BENCHMARKS.md.
  */
 import { availableParallelism, cpus } from 'node:os';
@@ -60,6 +60,25 @@ cases.push(
     request: preflight('https://a.b.example.com'),
   },
 );
+// Issue 18: a non-matching origin must cost the same with 1 or 100,000 patterns (above a
+// handful, patterns are looked up by host instead of tested one by one).
+for (const size of [1, 100_000] as const) {
+  const patterns = Array.from({ length: size }, (_, i) => `https://*.tenant${i}.example.com`);
+  const policy = realisticPolicy(patterns);
+  cases.push(
+    {
+      name: `actual, allowed    ${size} patterns`,
+      policy,
+      request: actual(`https://a.tenant${size - 1}.example.com`),
+    },
+    { name: `actual, refused    ${size} patterns`, policy, request: actual(MISS) },
+    {
+      name: `actual, refused    ${size} patterns, near miss`,
+      policy,
+      request: actual(`https://a.b.c.tenant${size}.example.com`),
+    },
+  );
+}
 const anyOrigin = createCorsPolicy();
 cases.push(
   { name: "actual             '*'", policy: anyOrigin, request: actual(MISS) },
@@ -106,4 +125,14 @@ for (const kind of [
   const many = medians.get(`${kind} 10000 exact`);
   if (one !== undefined && many !== undefined)
     console.log(`| ${kind.trim()} | ${(many / one).toFixed(2)}× |`);
+}
+
+console.log('\n| case | 100,000 patterns ÷ 1 pattern (median) |\n|---|---:|');
+for (const kind of ['actual, allowed   ', 'actual, refused   ']) {
+  for (const suffix of ['', ', near miss']) {
+    const one = medians.get(`${kind} 1 patterns${suffix}`);
+    const many = medians.get(`${kind} 100000 patterns${suffix}`);
+    if (one !== undefined && many !== undefined)
+      console.log(`| ${kind.trim()}${suffix} | ${(many / one).toFixed(2)}× |`);
+  }
 }

@@ -35,7 +35,7 @@ export interface OriginMatcher<Request> {
  * allocation); above it, patterns are indexed by host so that a request's cost does not grow
  * with their number (issue 18: 100,000 patterns cost 195 ms per non-matching origin).
  */
-export const PATTERN_INDEX_THRESHOLD = 16;
+export const PATTERN_INDEX_THRESHOLD = 4;
 
 /**
  * Patterns keyed by `scheme://host` plus `''`, `:port` or `:*`. A request origin is parsed once

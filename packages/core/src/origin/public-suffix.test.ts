@@ -21,7 +21,14 @@ describe('the generated Public Suffix List data', () => {
   it('holds both sections of the list', () => {
     const { rules } = readPublicSuffixRules();
     expect(rules.length).toBeGreaterThan(5000);
-    for (const rule of ['co.uk', 'github.io', '*.ck', '!www.ck', 'herokuapp.com', 'xn--55qx5d.cn']) {
+    for (const rule of [
+      'co.uk',
+      'github.io',
+      '*.ck',
+      '!www.ck',
+      'herokuapp.com',
+      'xn--55qx5d.cn',
+    ]) {
       expect(rules).toContain(rule);
     }
   });
