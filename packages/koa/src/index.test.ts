@@ -33,7 +33,7 @@ const credentialed = {
 const credentialedGrant = {
   'access-control-allow-origin': APP,
   'access-control-allow-credentials': 'true',
-  'access-control-expose-headers': 'x-request-id',
+  'access-control-expose-headers': 'X-Request-Id',
   vary: 'Origin',
 };
 

@@ -15,7 +15,7 @@ const policy = { origin: [APP], credentials: true, exposedHeaders: ['X-Request-I
 const grant = {
   'access-control-allow-origin': APP,
   'access-control-allow-credentials': 'true',
-  'access-control-expose-headers': 'x-request-id',
+  'access-control-expose-headers': 'X-Request-Id',
 };
 const preflightGrant = {
   'access-control-allow-origin': APP,
