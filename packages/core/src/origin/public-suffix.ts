@@ -19,15 +19,26 @@ function loadIndex(): PublicSuffixIndex {
   const rules = new Set<string>();
   const wildcards = new Set<string>();
   const exceptions = new Set<string>();
-  for (const group of PUBLIC_SUFFIX_RULES.split(';')) {
-    const colon = group.indexOf(':');
-    const last = group.slice(0, colon);
-    for (const entry of group.slice(colon + 1).split(',')) {
-      if (entry === '*') wildcards.add(last);
-      else if (entry.startsWith('*.')) wildcards.add(`${entry.slice(2)}.${last}`);
-      else if (entry.startsWith('!')) exceptions.add(`${entry.slice(1)}.${last}`);
-      else rules.add(`${entry}.${last}`);
+  // A trie written right to left (scripts/public-suffix-data.ts): `label` a rule, `label(…)` a
+  // rule with rules under it, `label[…]` a name with rules under it, `*` a wildcard rule and
+  // `!label` an exception rule under the enclosing name.
+  const text = PUBLIC_SUFFIX_RULES;
+  const parents: string[] = [];
+  let start = 0;
+  for (let at = 0; at <= text.length; at++) {
+    const char = at < text.length ? text[at] : ',';
+    if (char !== ',' && char !== '(' && char !== '[' && char !== ')') continue;
+    const label = text.slice(start, at);
+    start = at + 1;
+    if (label !== '') {
+      const parent = parents[parents.length - 1];
+      const name = parent === undefined ? label : `${label}.${parent}`;
+      if (label === '*') wildcards.add(parent as string);
+      else if (label.startsWith('!')) exceptions.add(name.slice(1));
+      else if (char !== '[') rules.add(name);
+      if (char === '(' || char === '[') parents.push(name);
     }
+    if (char === ')') parents.pop();
   }
   index = { rules, wildcards, exceptions };
   return index;
