@@ -3,6 +3,7 @@ import {
   createCorsPolicy,
   explainRefusal,
   isPromiseLike,
+  mergeCorsOptions,
   mergeVary,
   refusePreflight,
   type CorsConfigError,
@@ -12,6 +13,7 @@ import {
   type CorsPolicy,
   type CorsRequest,
   type OriginFunction,
+  type PrivateNetworkOutcome,
   type RefusalReason,
 } from './index.js';
 
@@ -78,6 +80,25 @@ describe('public types', () => {
     expectTypeOf<CorsDecision['reason']>().toEqualTypeOf<RefusalReason | undefined>();
     expectTypeOf<'origin-malformed'>().toExtend<RefusalReason>();
     expectTypeOf<'nope'>().not.toExtend<RefusalReason>();
+    expectTypeOf<'method-malformed'>().toExtend<RefusalReason>();
+    expectTypeOf<CorsDecision['privateNetwork']>().toEqualTypeOf<
+      PrivateNetworkOutcome | undefined
+    >();
+    expectTypeOf<PrivateNetworkOutcome>().toEqualTypeOf<'granted' | 'not-granted'>();
+  });
+
+  it('types the hardening options and mergeCorsOptions', () => {
+    expectTypeOf<CorsOptions['originTimeout']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<CorsOptions['allowPublicSuffixWildcards']>().toEqualTypeOf<
+      readonly string[] | undefined
+    >();
+    const merged = mergeCorsOptions<Ctx>(
+      { origin: (_origin, ctx) => ctx.tenant === 'a' },
+      undefined,
+    );
+    expectTypeOf(merged).toEqualTypeOf<CorsOptions<Ctx>>();
+    // @ts-expect-error a layer is an options object, not a string.
+    mergeCorsOptions('https://app.example.com');
   });
 
   it('types the helpers adapters use', () => {

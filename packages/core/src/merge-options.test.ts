@@ -90,7 +90,9 @@ describe('mergeCorsOptions', () => {
   });
 
   it('reports every problem of every layer at once', () => {
-    const error = configError(() => mergeCorsOptions({ orign: APP }, { credential: true }));
+    const error = configError(() =>
+      mergeCorsOptions({ orign: APP } as CorsOptions, { credential: true } as CorsOptions),
+    );
     expect(error.issues.map((issue) => issue.option)).toEqual(['orign', 'credential']);
   });
 
