@@ -36,6 +36,11 @@ export interface RouteEntry<Request> {
   readonly hosts: readonly RegExp[] | undefined;
   /** Header, media-type or custom versioning: the route serves only requests of this version. */
   readonly version: VersionValue | undefined;
+  /**
+   * The constraints Nest gives the route on Fastify: `@RouteConstraints()` and the version (as
+   * FastifyAdapter registers them); Express ignores them.
+   */
+  readonly constraints?: Readonly<Record<string, unknown>> | undefined;
   /** The handler's policy; `undefined` means no grant (`@DisableCors()`, or no policy applies). */
   readonly policy: CorsPolicy<Request> | undefined;
 }
@@ -118,6 +123,7 @@ export function buildRoutePolicies<Request>(
       path: route.path,
       hosts: route.hosts,
       version: route.version,
+      constraints: route.constraints,
       policy: options === undefined ? undefined : compiler.compile(options, route.handler),
     };
   });
@@ -206,6 +212,7 @@ interface CollectedRoute {
   readonly path: string;
   readonly hosts: readonly RegExp[] | undefined;
   readonly version: VersionValue | undefined;
+  readonly constraints: Readonly<Record<string, unknown>> | undefined;
   readonly controller: object;
   readonly handlerFunction: object;
   readonly handler: string;
@@ -261,6 +268,11 @@ function collectRoutes(sources: RouteSources): CollectedRoute[] {
             | VersionValue
             | undefined;
           const version = versionFilter(methodVersion || controllerVersion, versioning);
+          const constraints = fastifyConstraints(
+            handlerFunction,
+            methodVersion || controllerVersion,
+            versioning,
+          );
           for (const methodPath of toPaths(methodPaths)) {
             const paths = pathFactory.create(
               {
@@ -280,6 +292,7 @@ function collectRoutes(sources: RouteSources): CollectedRoute[] {
                 path: normalizePath(path),
                 hosts,
                 version,
+                constraints,
                 controller,
                 handlerFunction,
                 handler: `${controller.name}.${methodName}`,
@@ -305,6 +318,32 @@ function versionFilter(
   if (!version || versioning === undefined || versioning.type === VersioningType.URI)
     return undefined;
   return version === VERSION_NEUTRAL ? undefined : version;
+}
+
+// `@RouteConstraints()` of @nestjs/platform-fastify (FASTIFY_ROUTE_CONSTRAINTS_METADATA), which
+// is not a dependency of this package.
+const FASTIFY_ROUTE_CONSTRAINTS = '__fastify_route_constraints__';
+
+/**
+ * The constraints FastifyAdapter.injectRouteOptions registers the route with: its
+ * `@RouteConstraints()`, and the version when header, media-type or custom versioning filters
+ * on one (a version that is only VERSION_NEUTRAL does not).
+ */
+function fastifyConstraints(
+  handler: object,
+  version: VersionValue | undefined,
+  versioning: VersioningOptions | undefined,
+): Readonly<Record<string, unknown>> | undefined {
+  const declared = Reflect.getMetadata(FASTIFY_ROUTE_CONSTRAINTS, handler) as
+    | Record<string, unknown>
+    | undefined;
+  const versioned =
+    Boolean(version) &&
+    version !== VERSION_NEUTRAL &&
+    versioning !== undefined &&
+    versioning.type !== VersioningType.URI;
+  if (declared === undefined && !versioned) return undefined;
+  return versioned ? { ...declared, version } : { ...declared };
 }
 
 function toPaths(paths: string | string[]): string[] {
