@@ -250,7 +250,8 @@ function resolveMark(
   routes: readonly RouteEntry<unknown>[],
 ): RouteEntry<unknown> | null | undefined {
   const same = routes.filter(
-    (route) => route.path === mark.url && sameConstraints(route.constraints ?? {}, mark.constraints),
+    (route) =>
+      route.path === mark.url && sameConstraints(route.constraints ?? {}, mark.constraints),
   );
   const method = mark.methods.length === 1 ? mark.methods[0] : 'ALL';
   let found = same.filter((route) => route.method === method);

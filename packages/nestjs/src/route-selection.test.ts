@@ -7,7 +7,14 @@ import type { VersioningOptions } from '@nestjs/common';
 import { RouteConstraints } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AllowOrigin, CorsModule, DisableCors } from './index.js';
-import { platforms, sendRaw, type Answer, type Platform, type TestServer, startServer } from './test-app.js';
+import {
+  platforms,
+  sendRaw,
+  type Answer,
+  type Platform,
+  type TestServer,
+  startServer,
+} from './test-app.js';
 
 const PARTNER = 'https://partner.example.com';
 const VARY_PREFLIGHT = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
@@ -72,7 +79,10 @@ const versioningCases: readonly VersioningCase[] = [
       // Issue #18.1: Fastify's constraint reads an empty Accept as "no version" (the unversioned
       // route); Express's version filter reads it as version-neutral.
       { headers: { accept: '' }, served: { express: 'partner', fastify: 'disabled' } },
-      { headers: { accept: 'application/json' }, served: { express: 'partner', fastify: 'partner' } },
+      {
+        headers: { accept: 'application/json' },
+        served: { express: 'partner', fastify: 'partner' },
+      },
       {
         headers: { accept: 'application/json;v=1' },
         served: { express: 'partner', fastify: 'partner' },
@@ -81,7 +91,10 @@ const versioningCases: readonly VersioningCase[] = [
         headers: { accept: 'application/json;v=2' },
         served: { express: 'disabled', fastify: 'disabled' },
       },
-      { headers: { accept: 'application/json;q=1' }, served: { express: 'disabled', fastify: 'disabled' } },
+      {
+        headers: { accept: 'application/json;q=1' },
+        served: { express: 'disabled', fastify: 'disabled' },
+      },
     ],
   },
   {
@@ -115,37 +128,40 @@ const versioningCases: readonly VersioningCase[] = [
   },
 ];
 
-describe.each(platforms)('a versioned route and a disabled one on the same path, on %s', (platform) => {
-  describe.each(versioningCases)('$name', ({ versioning, requests }) => {
-    let server: TestServer;
-    beforeAll(async () => {
-      server = await startServer(
-        platform,
-        {
-          imports: [CorsModule.forRoot()],
-          controllers: [PartnerDataController, DisabledDataController],
-        },
-        (app) => app.enableVersioning(versioning),
-      );
-    });
-    afterAll(() => server.close());
-
-    it.each(requests)(
-      'answers $headers with the policy of the handler that serves it',
-      async ({ headers, served }) => {
-        expect(await getData(server, headers)).toEqual(ownAnswer(served[platform]));
-      },
-    );
-
-    it('refuses the preflight, which cannot tell which of the two will serve', async () => {
-      const answer = await sendRaw(server, 'OPTIONS', '/data', {
-        origin: PARTNER,
-        'access-control-request-method': 'GET',
+describe.each(platforms)(
+  'a versioned route and a disabled one on the same path, on %s',
+  (platform) => {
+    describe.each(versioningCases)('$name', ({ versioning, requests }) => {
+      let server: TestServer;
+      beforeAll(async () => {
+        server = await startServer(
+          platform,
+          {
+            imports: [CorsModule.forRoot()],
+            controllers: [PartnerDataController, DisabledDataController],
+          },
+          (app) => app.enableVersioning(versioning),
+        );
       });
-      expect(answer).toEqual({ status: 403, body: '', headers: { vary: VARY_PREFLIGHT } });
+      afterAll(() => server.close());
+
+      it.each(requests)(
+        'answers $headers with the policy of the handler that serves it',
+        async ({ headers, served }) => {
+          expect(await getData(server, headers)).toEqual(ownAnswer(served[platform]));
+        },
+      );
+
+      it('refuses the preflight, which cannot tell which of the two will serve', async () => {
+        const answer = await sendRaw(server, 'OPTIONS', '/data', {
+          origin: PARTNER,
+          'access-control-request-method': 'GET',
+        });
+        expect(answer).toEqual({ status: 403, body: '', headers: { vary: VARY_PREFLIGHT } });
+      });
     });
-  });
-});
+  },
+);
 
 @AllowOrigin('*')
 @Controller('page')
@@ -166,56 +182,179 @@ class InternalPageController {
   }
 }
 
-describe.each(platforms)('@RouteConstraints({ host }) next to a disabled route, on %s', (platform) => {
-  // Fastify honours the host constraint; Express ignores @RouteConstraints() and runs the route
-  // registered first.
-  const served = {
-    'public.example.com': 'public',
-    'internal.example.com': platform === 'fastify' ? 'internal' : 'public',
-  } as const;
+describe.each(platforms)(
+  '@RouteConstraints({ host }) next to a disabled route, on %s',
+  (platform) => {
+    // Fastify honours the host constraint; Express ignores @RouteConstraints() and runs the route
+    // registered first.
+    const served = {
+      'public.example.com': 'public',
+      'internal.example.com': platform === 'fastify' ? 'internal' : 'public',
+    } as const;
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startServer(platform, {
+        imports: [CorsModule.forRoot()],
+        controllers: [PublicPageController, InternalPageController],
+      });
+    });
+    afterAll(() => server.close());
+
+    it.each(Object.keys(served) as (keyof typeof served)[])(
+      'answers a request for %s with the policy of the handler that serves it',
+      async (host) => {
+        const answer = await sendRaw(server, 'GET', '/page', { host, origin: PARTNER });
+        const body = served[host];
+        expect(answer).toEqual({
+          status: 200,
+          body,
+          headers: body === 'public' ? ANY_GRANT : NO_GRANT,
+        });
+      },
+    );
+
+    it.each(Object.keys(served) as (keyof typeof served)[])(
+      'answers a preflight for %s with the policy of the handler that will serve it',
+      async (host) => {
+        const answer = await sendRaw(server, 'OPTIONS', '/page', {
+          host,
+          origin: PARTNER,
+          'access-control-request-method': 'GET',
+        });
+        expect(answer).toEqual(
+          served[host] === 'public'
+            ? {
+                status: 204,
+                body: '',
+                headers: {
+                  'access-control-allow-origin': '*',
+                  'access-control-allow-methods': 'GET,HEAD,PUT,PATCH,POST,DELETE',
+                  vary: 'Access-Control-Request-Method, Access-Control-Request-Headers',
+                },
+              }
+            : { status: 403, body: '', headers: { vary: VARY_PREFLIGHT } },
+        );
+      },
+    );
+  },
+);
+
+describe.each(platforms)('HEAD next to a versioned route, on %s', (platform) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer(platform, {
-      imports: [CorsModule.forRoot()],
-      controllers: [PublicPageController, InternalPageController],
-    });
+    server = await startServer(
+      platform,
+      {
+        imports: [CorsModule.forRoot()],
+        controllers: [PartnerDataController, DisabledDataController],
+      },
+      (app) => app.enableVersioning({ type: VersioningType.MEDIA_TYPE, key: 'v=' }),
+    );
   });
   afterAll(() => server.close());
 
-  it.each(Object.keys(served) as (keyof typeof served)[])(
-    'answers a request for %s with the policy of the handler that serves it',
-    async (host) => {
-      const answer = await sendRaw(server, 'GET', '/page', { host, origin: PARTNER });
-      const body = served[host];
-      expect(answer).toEqual({
-        status: 200,
-        body,
-        headers: body === 'public' ? ANY_GRANT : NO_GRANT,
-      });
-    },
-  );
+  it('answers HEAD with the policy of the GET handler that serves it', async () => {
+    const answer = await sendRaw(server, 'HEAD', '/data', { origin: PARTNER, accept: '' });
+    // Fastify serves HEAD with the disabled GET route, Express with the versioned one.
+    expect(answer).toEqual({
+      status: 200,
+      body: '',
+      headers: platform === 'fastify' ? NO_GRANT : PARTNER_GRANT,
+    });
+  });
+});
 
-  it.each(Object.keys(served) as (keyof typeof served)[])(
-    'answers a preflight for %s with the policy of the handler that will serve it',
-    async (host) => {
-      const answer = await sendRaw(server, 'OPTIONS', '/page', {
-        host,
-        origin: PARTNER,
-        'access-control-request-method': 'GET',
-      });
-      expect(answer).toEqual(
-        served[host] === 'public'
-          ? {
-              status: 204,
-              body: '',
-              headers: {
-                'access-control-allow-origin': '*',
-                'access-control-allow-methods': 'GET,HEAD,PUT,PATCH,POST,DELETE',
-                vary: 'Access-Control-Request-Method, Access-Control-Request-Headers',
-              },
-            }
-          : { status: 403, body: '', headers: { vary: VARY_PREFLIGHT } },
-      );
-    },
-  );
+@AllowOrigin('*')
+@Controller('items')
+class OpenItemsController {
+  @Get()
+  read(): string {
+    return 'open';
+  }
+}
+
+@DisableCors()
+@Controller({ path: 'items', version: '1' })
+class VersionedItemsController {
+  @Get()
+  read(): string {
+    return 'v1';
+  }
+}
+
+describe.each(platforms)('a custom version extractor that throws, on %s', (platform) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(
+      platform,
+      {
+        imports: [CorsModule.forRoot()],
+        controllers: [VersionedItemsController, OpenItemsController],
+      },
+      (app) =>
+        app.enableVersioning({
+          type: VersioningType.CUSTOM,
+          extractor: (request: unknown) => {
+            const header = (request as { headers: Record<string, string | undefined> }).headers[
+              'x-version'
+            ];
+            if (header === 'boom') throw new Error('unreadable version');
+            return header ?? '';
+          },
+        }),
+    );
+  });
+  afterAll(() => server.close());
+
+  it('grants nothing to the error response: no route serves it', async () => {
+    const answer = await sendRaw(server, 'GET', '/items', { origin: PARTNER, 'x-version': 'boom' });
+    expect(answer.status).toBe(500);
+    expect(answer.headers).toEqual(NO_GRANT);
+  });
+
+  it('answers the requests the routes serve with their own policies', async () => {
+    expect(await sendRaw(server, 'GET', '/items', { origin: PARTNER })).toEqual({
+      status: 200,
+      body: 'open',
+      headers: ANY_GRANT,
+    });
+    expect(await sendRaw(server, 'GET', '/items', { origin: PARTNER, 'x-version': '1' })).toEqual({
+      status: 200,
+      body: 'v1',
+      headers: NO_GRANT,
+    });
+  });
+});
+
+describe.each(platforms)('a route added to the platform instance directly, on %s', (platform) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(
+      platform,
+      {
+        imports: [CorsModule.forRoot({ origin: PARTNER })],
+        controllers: [DisabledDataController],
+      },
+      (app) => {
+        const instance = app.getHttpAdapter().getInstance<{
+          get(path: string, handler: (request: unknown, response: unknown) => unknown): void;
+        }>();
+        instance.get('/raw', (_request, response) =>
+          platform === 'express' ? (response as { send(body: string): void }).send('raw') : 'raw',
+        );
+      },
+    );
+  });
+  afterAll(() => server.close());
+
+  it('gets the module policy, as a path without a Nest route does', async () => {
+    expect(await sendRaw(server, 'GET', '/raw', { origin: PARTNER })).toEqual({
+      status: 200,
+      body: 'raw',
+      headers: { 'access-control-allow-origin': PARTNER, vary: 'Origin' },
+    });
+    expect(await sendRaw(server, 'GET', '/data', { origin: PARTNER })).toEqual(
+      ownAnswer('disabled'),
+    );
+  });
 });

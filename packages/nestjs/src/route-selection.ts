@@ -44,7 +44,11 @@ export interface RouteSelector<Request> {
    * `undefined` (no grant) when the request fails before any route (a custom version
    * extractor that throws) or its route cannot be told.
    */
-  forRequest(method: string, url: string, request: FilteredRequest): CorsPolicy<Request> | undefined;
+  forRequest(
+    method: string,
+    url: string,
+    request: FilteredRequest,
+  ): CorsPolicy<Request> | undefined;
 }
 
 const AMBIGUOUS = { ambiguous: true } as const;
