@@ -76,13 +76,17 @@ type Declaration =
 export function checkModuleDefaults<Request>(
   options: CorsOptions<Request> | undefined,
 ): CorsOptions<Request> {
-  if (options === undefined) return {};
+  if (options === undefined) return ownOptions([]);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     createCorsPolicy(options);
-    return {};
+    return ownOptions([]);
   }
-  createCorsPolicy(options.origin === undefined ? { ...options, origin: [] } : options);
-  return options;
+  const issues = prototypeNames(options, 'CorsModule defaults');
+  if (issues.length > 0) throw new CorsConfigError(issues);
+  // From here on only this copy is read: an option the caller's object inherits is not one.
+  const defaults = ownOptions<Request>([options]);
+  createCorsPolicy(defaults.origin === undefined ? { ...defaults, origin: [] } : defaults);
+  return defaults;
 }
 
 /**
@@ -158,15 +162,45 @@ function mergeDeclarations<Request>(
   defaults: CorsOptions<Request>,
   declarations: readonly AllowOriginDeclaration[],
 ): CorsOptions<Request> {
-  const merged: Record<string, unknown> = { ...defaults };
-  for (const { origin, options } of declarations) {
-    for (const [name, value] of Object.entries(options)) {
-      if (value !== undefined) merged[name] = value;
-    }
-    if (origin !== undefined) merged.origin = origin;
+  const merged = ownOptions<Request>([defaults, ...declarations.map(({ options }) => options)]);
+  for (const { origin } of declarations) {
+    if (origin !== undefined) merged.origin = origin as CorsOptions<Request>['origin'];
   }
   // No origin anywhere: the core's default, '*' (SPEC: "With no arguments … or '*'").
+  return merged;
+}
+
+/**
+ * Merges option objects, later over earlier, option by option (an option set to `undefined` is
+ * not set). Only own enumerable properties are read, into an object without a prototype: an
+ * inherited property (`{ __proto__: {…} }`, a polluted `Object.prototype`) is never an option,
+ * and no key can reach a prototype. Names of `Object.prototype` properties (`__proto__`,
+ * `constructor`) are left out (`prototypeNames` reports them); other unknown names are kept
+ * for the core to refuse with a "did you mean".
+ * TODO(#18): use @cors/core's own-property merge helper once merged.
+ */
+function ownOptions<Request>(sources: readonly object[]): CorsOptions<Request> {
+  const merged = Object.create(null) as Record<string, unknown>;
+  for (const source of sources) {
+    for (const name of Object.keys(source)) {
+      if (name in Object.prototype) continue;
+      const value = (source as Record<string, unknown>)[name];
+      if (value !== undefined) merged[name] = value;
+    }
+  }
   return merged as CorsOptions<Request>;
+}
+
+/** Own names in `options` that only an object's prototype has (`__proto__`, `constructor`, …). */
+function prototypeNames(options: object, where: string): CorsConfigIssue[] {
+  return Object.keys(options)
+    .filter((name) => name in Object.prototype)
+    .map((name) => ({
+      option: name,
+      value: where,
+      message: `${where}: ${JSON.stringify(name)} is not a CORS option`,
+      hint: 'remove it: only the own properties named in CorsOptions are options',
+    }));
 }
 
 function readDeclaration(
@@ -186,7 +220,10 @@ function readDeclaration(
       hint: 'keep the one you mean',
     });
   }
-  if (allow !== undefined) return { kind: 'allow', declaration: allow };
+  if (allow !== undefined) {
+    issues.push(...prototypeNames(allow.options, where));
+    return { kind: 'allow', declaration: allow };
+  }
   return disabled ? { kind: 'disable' } : undefined;
 }
 
@@ -390,7 +427,8 @@ class PolicyCompiler<Request> {
     if (typeof value === 'string') return JSON.stringify(value);
     if (value instanceof RegExp) return `regexp:${String(value)}`;
     if (Array.isArray(value)) return `[${value.map((entry) => this.keyOf(entry)).join(',')}]`;
-    if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const prototype: unknown = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+    if (prototype === Object.prototype || prototype === null) {
       const entries = Object.entries(value as Record<string, unknown>)
         .filter(([, entry]) => entry !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

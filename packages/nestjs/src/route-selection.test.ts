@@ -336,9 +336,9 @@ describe.each(platforms)('a route added to the platform instance directly, on %s
         controllers: [DisabledDataController],
       },
       (app) => {
-        const instance = app.getHttpAdapter().getInstance<{
+        const instance = app.getHttpAdapter().getInstance() as {
           get(path: string, handler: (request: unknown, response: unknown) => unknown): void;
-        }>();
+        };
         instance.get('/raw', (_request, response) =>
           platform === 'express' ? (response as { send(body: string): void }).send('raw') : 'raw',
         );
