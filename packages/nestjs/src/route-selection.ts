@@ -40,9 +40,9 @@ export interface RouteSelector<Request> {
     request: FilteredRequest,
   ): PreflightRoute<Request>;
   /**
-   * The policy of the route that serves this request; the module policy when no route does;
-   * `undefined` (no grant) when the request fails before any route (a custom version
-   * extractor that throws) or its route cannot be told.
+   * The policy of the route that serves this request; the module policy when no route does
+   * (not found, or a custom version extractor threw: the platform answers with that error);
+   * `undefined` (no grant) when its route cannot be told.
    */
   forRequest(
     method: string,
@@ -83,8 +83,8 @@ export function createExpressRouteSelector<Request>(
         // Nest wraps the host filter in the version filter: the version is checked first.
         if (route.version !== undefined && versioning !== undefined) {
           const accepted = expressAcceptsVersion(route.version, versioning, request);
-          // The extractor threw: Express answers with an error, no route runs.
-          if (accepted === undefined) return undefined;
+          // The extractor threw: Express answers with that error, no route runs.
+          if (accepted === undefined) return fallback;
           if (!accepted) continue;
         }
         if (servesHost(route, request)) return route.policy;
@@ -123,7 +123,7 @@ export function createFastifyRouteSelector<Request>(
       // Fastify called the extractor while routing; if it threw, the request is answered with
       // that error (FastifyAdapter), by no route.
       if (versioning?.type === VersioningType.CUSTOM && extractorThrows(versioning, request)) {
-        return undefined;
+        return fallback;
       }
       const served = routes.served(request.request);
       // Not found, or a route Nest did not register (added to the Fastify instance directly).
