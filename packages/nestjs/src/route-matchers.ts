@@ -229,7 +229,13 @@ export function watchFastifyRoutes(instance: FastifyInstanceLike): FastifyRoutes
   });
   return {
     resolve(routes) {
-      for (const mark of marks) mark.entry = resolveMark(mark, routes);
+      const byPath = new Map<string, RouteEntry<unknown>[]>();
+      for (const route of routes) {
+        const entries = byPath.get(route.path);
+        if (entries === undefined) byPath.set(route.path, [route]);
+        else entries.push(route);
+      }
+      for (const mark of marks) mark.entry = resolveMark(mark, byPath.get(mark.url) ?? []);
     },
     served(request) {
       const config = (request as { routeOptions?: { config?: Record<symbol, unknown> } })
@@ -241,18 +247,15 @@ export function watchFastifyRoutes(instance: FastifyInstanceLike): FastifyRoutes
 }
 
 /**
- * The table entry of a route Fastify registered: the same path and constraints, and its
- * method (a HEAD route Fastify added for a GET route is that GET route; `@All()` is registered
- * for every method at once).
+ * The table entry of a route Fastify registered, among the entries of its path: the same
+ * constraints and method (a HEAD route Fastify added for a GET route is that GET route;
+ * `@All()` is registered for every method at once).
  */
 function resolveMark(
   mark: RouteMark,
   routes: readonly RouteEntry<unknown>[],
 ): RouteEntry<unknown> | null | undefined {
-  const same = routes.filter(
-    (route) =>
-      route.path === mark.url && sameConstraints(route.constraints ?? {}, mark.constraints),
-  );
+  const same = routes.filter((route) => sameConstraints(route.constraints ?? {}, mark.constraints));
   const method = mark.methods.length === 1 ? mark.methods[0] : 'ALL';
   let found = same.filter((route) => route.method === method);
   if (found.length === 0 && method === 'HEAD') found = same.filter((r) => r.method === 'GET');
