@@ -131,6 +131,8 @@ describe.each(platforms)('a polluted Object.prototype, on %s', (platform) => {
     prototype.credentials = true;
     prototype.exposedHeaders = ['x-secret'];
     try {
+      // The app's own options are read as ever.
+      expect(() => CorsModule.forRoot({ origin: PARTNER, credentials: true })).not.toThrow();
       await withServer(
         () =>
           startServer(platform, {

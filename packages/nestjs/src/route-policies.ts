@@ -183,7 +183,7 @@ function ownOptions<Request>(sources: readonly object[]): CorsOptions<Request> {
   const merged = Object.create(null) as Record<string, unknown>;
   for (const source of sources) {
     for (const name of Object.keys(source)) {
-      if (name in Object.prototype) continue;
+      if (PROTOTYPE_NAMES.has(name)) continue;
       const value = (source as Record<string, unknown>)[name];
       if (value !== undefined) merged[name] = value;
     }
@@ -191,10 +191,27 @@ function ownOptions<Request>(sources: readonly object[]): CorsOptions<Request> {
   return merged as CorsOptions<Request>;
 }
 
-/** Own names in `options` that only an object's prototype has (`__proto__`, `constructor`, …). */
+// The properties of Object.prototype (ECMAScript), written out: a polluted Object.prototype
+// must not turn an option's name into one of them.
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
+
+/** Own names in `options` that are Object.prototype's (`__proto__`, `constructor`, …). */
 function prototypeNames(options: object, where: string): CorsConfigIssue[] {
   return Object.keys(options)
-    .filter((name) => name in Object.prototype)
+    .filter((name) => PROTOTYPE_NAMES.has(name))
     .map((name) => ({
       option: name,
       value: where,
