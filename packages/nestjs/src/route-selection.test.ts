@@ -2,7 +2,7 @@
 // handler the platform actually runs, or no grant where that cannot be known; never a
 // neighbour's. Each case sends requests over real HTTP and checks the grant against the body,
 // which names the handler that served it.
-import { Controller, Get, VERSION_NEUTRAL, Version, VersioningType } from '@nestjs/common';
+import { All, Controller, Get, VERSION_NEUTRAL, Version, VersioningType } from '@nestjs/common';
 import type { VersioningOptions } from '@nestjs/common';
 import { RouteConstraints } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -355,6 +355,46 @@ describe.each(platforms)('a route added to the platform instance directly, on %s
       headers: { 'access-control-allow-origin': PARTNER, vary: 'Origin' },
     });
     expect(await sendRaw(server, 'GET', '/data', { origin: PARTNER })).toEqual(
+      ownAnswer('disabled'),
+    );
+  });
+});
+
+@Controller('any')
+class AnyMethodController {
+  @AllowOrigin([PARTNER], { credentials: true })
+  @All()
+  any(): string {
+    return 'partner';
+  }
+
+  @DisableCors()
+  @Get('closed')
+  closed(): string {
+    return 'disabled';
+  }
+}
+
+describe.each(platforms)('@All() next to a disabled route, on %s', (platform) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(platform, {
+      imports: [CorsModule.forRoot()],
+      controllers: [AnyMethodController],
+    });
+  });
+  afterAll(() => server.close());
+
+  it.each(['GET', 'PUT', 'DELETE'])(
+    'answers %s with the policy of the @All() handler',
+    async (method) => {
+      const answer = await sendRaw(server, method, '/any', { origin: PARTNER });
+      expect(answer).toEqual(ownAnswer('partner'));
+    },
+  );
+
+  it('answers the disabled route with its own policy', async () => {
+    expect(await sendRaw(server, 'GET', '/any/closed', { origin: PARTNER })).toEqual(
       ownAnswer('disabled'),
     );
   });
