@@ -179,8 +179,9 @@ export interface FastifyRoutes {
   resolve(routes: readonly RouteEntry<unknown>[]): void;
   /**
    * The entry of the route Fastify matched for this request (read in `onRequest`, after
-   * routing); `undefined` if it matched none (not found) or one Nest did not register; `null`
-   * if the table has several entries for it with different policies (never expected).
+   * routing); `undefined` if it matched none (not found) or a route on a path Nest has none on;
+   * `null` if the route cannot be told apart from table entries with other policies (a route
+   * on a path of the table that is not one of its entries; never expected from Nest).
    */
   served(request: unknown): RouteEntry<unknown> | null | undefined;
 }
@@ -217,6 +218,7 @@ const ROUTE_MARK = Symbol('cors.route');
  */
 export function watchFastifyRoutes(instance: FastifyInstanceLike): FastifyRoutes {
   const marks: RouteMark[] = [];
+  const paths = new Set<string>();
   instance.addHook('onRoute', (options) => {
     const mark: RouteMark = {
       methods: Array.isArray(options.method) ? options.method : [options.method],
@@ -235,13 +237,19 @@ export function watchFastifyRoutes(instance: FastifyInstanceLike): FastifyRoutes
         if (entries === undefined) byPath.set(route.path, [route]);
         else entries.push(route);
       }
+      for (const path of byPath.keys()) paths.add(path);
       for (const mark of marks) mark.entry = resolveMark(mark, byPath.get(mark.url) ?? []);
     },
     served(request) {
-      const config = (request as { routeOptions?: { config?: Record<symbol, unknown> } })
-        .routeOptions?.config;
-      const mark = config?.[ROUTE_MARK] as RouteMark | undefined;
-      return mark?.entry;
+      const config = (
+        request as { routeOptions?: { config?: { [ROUTE_MARK]?: RouteMark; url?: string } } }
+      ).routeOptions?.config;
+      const mark = config?.[ROUTE_MARK];
+      if (mark !== undefined) return mark.entry;
+      // Not found (no url), or a route registered before the watch began: on a path of the
+      // table, it cannot be told from Nest's routes (no grant); elsewhere it is not Nest's.
+      const url = config?.url;
+      return url !== undefined && paths.has(url) ? null : undefined;
     },
   };
 }
@@ -260,7 +268,9 @@ function resolveMark(
   let found = same.filter((route) => route.method === method);
   if (found.length === 0 && method === 'HEAD') found = same.filter((r) => r.method === 'GET');
   if (found.length === 0) found = same.filter((route) => route.method === 'ALL');
-  if (found.length === 0) return undefined;
+  // Nothing of this path in the table: not a Nest route. Entries of the path, none of them this
+  // route: it cannot be told apart, so no grant rather than the module policy.
+  if (found.length === 0) return routes.length === 0 ? undefined : null;
   return found.every((route) => route.policy === found[0]?.policy) ? found[0] : null;
 }
 
