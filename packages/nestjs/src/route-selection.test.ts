@@ -418,3 +418,58 @@ describe.each(platforms)('@All() next to a disabled route, on %s', (platform) =>
     );
   });
 });
+
+describe.each(platforms)('whatever the platform picks, on %s', (platform) => {
+  // Configurations where the platforms' choices are intricate (a default version that the
+  // disabled route takes too, version arrays): whichever handler serves, its own policy answers.
+  const configurations: readonly VersioningOptions[] = [
+    { type: VersioningType.HEADER, header: 'X-API-Version', defaultVersion: '1' },
+    {
+      type: VersioningType.HEADER,
+      header: 'X-API-Version',
+      defaultVersion: ['2', VERSION_NEUTRAL],
+    },
+    { type: VersioningType.MEDIA_TYPE, key: 'v=', defaultVersion: '2' },
+    { type: VersioningType.MEDIA_TYPE, key: 'v=', defaultVersion: VERSION_NEUTRAL },
+  ];
+  const requests: readonly Record<string, string>[] = [
+    {},
+    { accept: '' },
+    { accept: 'application/json' },
+    { accept: 'application/json;v=1' },
+    { accept: 'application/json;v=2' },
+    { 'x-api-version': '' },
+    { 'x-api-version': '1' },
+    { 'x-api-version': '2' },
+  ];
+
+  it.each(configurations)(
+    "answers every request with its handler's policy: %o",
+    async (versioning) => {
+      const server = await startServer(
+        platform,
+        {
+          imports: [CorsModule.forRoot()],
+          controllers: [PartnerDataController, DisabledDataController],
+        },
+        (app) => app.enableVersioning(versioning),
+      );
+      try {
+        const served = new Set<string>();
+        for (const headers of requests) {
+          const answer = await getData(server, headers);
+          if (answer.status === 200) {
+            served.add(answer.body);
+            expect({ headers, answer }).toEqual({ headers, answer: ownAnswer(answer.body) });
+          } else {
+            expect({ headers, answer: answer.headers }).toEqual({ headers, answer: NO_GRANT });
+          }
+        }
+        // The case is only meaningful if the partner route serves some of them.
+        expect(served).toContain('partner');
+      } finally {
+        await server.close();
+      }
+    },
+  );
+});

@@ -171,7 +171,8 @@ function possibleFastifyRoutes<Request>(
 function hostConstraintHolds(route: RouteEntry<unknown>, request: FilteredRequest): boolean {
   const constraint = route.constraints?.host;
   if (constraint === undefined) return true;
-  const host = firstHeader(request.headers.host);
+  // As find-my-way derives it (`:authority` over HTTP/2).
+  const host = firstHeader(request.headers.host) || firstHeader(request.headers[':authority']);
   if (host === undefined) return false;
   if (constraint instanceof RegExp) {
     return new RegExp(constraint.source, constraint.flags.replace(/[gy]/g, '')).test(host);
