@@ -39,7 +39,7 @@ import {
 import { AllowOrigin, CorsModule, DisableCors } from './index.js';
 import { createExpressRouteMatcher } from './route-matchers.js';
 import type { RoutePolicies } from './route-policies.js';
-import { RouteSelector } from './route-selection.js';
+import { createExpressRouteSelector } from './route-selection.js';
 import { platforms, preflight, send, sendRaw, startServer, type TestServer } from './test-app.js';
 
 const APP = 'https://app.example.com';
@@ -456,7 +456,7 @@ describe('synchronous decisions', () => {
     fallback: undefined,
     versioning: undefined,
   };
-  const selector = new RouteSelector(
+  const selector = createExpressRouteSelector(
     createExpressRouteMatcher(table.routes, { caseSensitive: false, strict: false }),
     table,
   );

@@ -6,6 +6,7 @@ import {
   type DynamicModule,
   type FactoryProvider,
   type ModuleMetadata,
+  type NestModule,
   type OnModuleInit,
 } from '@nestjs/common';
 import {
@@ -27,11 +28,14 @@ import {
 import {
   createExpressRouteMatcher,
   createFastifyRouteMatcher,
+  watchFastifyRoutes,
   type ExpressRoutingOptions,
+  type FastifyInstanceLike,
+  type FastifyRoutes,
   type FastifyRoutingOptions,
 } from './route-matchers.js';
 import { buildRoutePolicies, checkModuleDefaults, type RouteSources } from './route-policies.js';
-import { RouteSelector } from './route-selection.js';
+import { createExpressRouteSelector, createFastifyRouteSelector } from './route-selection.js';
 
 /** Options of `CorsModule.forRootAsync()`: module defaults built by a factory (e.g. from ConfigService). */
 export interface CorsModuleAsyncOptions<Request = unknown> {
@@ -53,6 +57,9 @@ export interface CorsModuleAsyncOptions<Request = unknown> {
 
 // Adapters that already have a CORS hook: a second CorsModule would silently replace the first.
 const installedAdapters = new WeakSet<object>();
+
+// The routes each Fastify adapter registers, watched from before Nest registers them.
+const fastifyRoutes = new WeakMap<object, FastifyRoutes>();
 
 /**
  * Builds the route table and installs the CORS hook when the app initializes (routes are
@@ -91,7 +98,7 @@ class CorsInstaller implements OnModuleInit {
       const table = buildRoutePolicies(sources, this.defaults);
       const matcher = createExpressRouteMatcher(table.routes, readExpressRouting(adapter));
       const hook = createExpressCorsHook(
-        new RouteSelector(matcher, table),
+        createExpressRouteSelector(matcher, table),
         report,
         (req: IncomingMessage) => adapter.getRequestHostname(req),
       );
@@ -103,9 +110,16 @@ class CorsInstaller implements OnModuleInit {
         normalizePath: (path) => adapter.normalizePath(path),
       };
       const table = buildRoutePolicies(sources, this.defaults);
+      const routes = fastifyRoutes.get(adapter);
+      if (routes === undefined) {
+        throw new Error(
+          '@cors/nestjs did not see the Fastify routes being registered; import CorsModule.forRoot() in the application module',
+        );
+      }
+      routes.resolve(table.routes);
       const matcher = createFastifyRouteMatcher(table.routes, readFastifyRouting(adapter));
       const hook = createFastifyCorsHook(
-        new RouteSelector(matcher, table),
+        createFastifyRouteSelector(matcher, table, routes),
         report,
         (request: FastifyRequestLike) => adapter.getRequestHostname(request),
       );
@@ -132,7 +146,21 @@ class CorsInstaller implements OnModuleInit {
  * export class AppModule {}
  */
 @Module({})
-export class CorsModule {
+export class CorsModule implements NestModule {
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
+  /**
+   * Called by Nest before it registers the routes: on Fastify, starts watching the routes it
+   * registers, so that the hook can read which one Fastify matched for a request.
+   * @internal
+   */
+  configure(): void {
+    const adapter = this.adapterHost.httpAdapter as AbstractHttpAdapter | undefined;
+    if (adapter === undefined || adapter === null || adapter.getType() !== 'fastify') return;
+    if (fastifyRoutes.has(adapter)) return;
+    fastifyRoutes.set(adapter, watchFastifyRoutes(adapter.getInstance<FastifyInstanceLike>()));
+  }
+
   /**
    * The module defaults, for every route when they name an `origin`; otherwise only routes with
    * `@AllowOrigin()` answer cross-origin requests. Throws `CorsConfigError` at once for invalid

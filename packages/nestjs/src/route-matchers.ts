@@ -101,9 +101,8 @@ export interface FastifyRoutingOptions {
 /**
  * Matches with find-my-way, Fastify's router, built with the same settings: a static segment
  * wins over a parameter whatever the declaration order (`/users/me` goes to `@Get('me')`).
- * Version constraints are left out: a preflight carries no version, so every version of the
- * matched path is returned, version-filtered routes first (Fastify tries them before the
- * unconstrained one).
+ * Constraints (the version, `@RouteConstraints()`) are left out: every route of the matched
+ * path is returned, in registration order, for the caller to weigh their constraints.
  */
 export function createFastifyRouteMatcher<Request>(
   routes: readonly RouteEntry<Request>[],
@@ -163,12 +162,132 @@ export function createFastifyRouteMatcher<Request>(
         return [];
       }
       if (found === null) return [];
-      const group = found.store as RouteEntry<Request>[];
-      if (group.length === 1) return group;
-      return [
-        ...group.filter((route) => route.version !== undefined),
-        ...group.filter((route) => route.version === undefined),
-      ];
+      return found.store as RouteEntry<Request>[];
     },
   };
+}
+
+/**
+ * The routes Fastify registered, each tied to its entry in the route table, so that the hook
+ * reads which route Fastify matched for a request instead of working it out again.
+ */
+export interface FastifyRoutes {
+  /**
+   * Ties each route Fastify registered to its table entry (same method, path and constraints),
+   * once the table is built.
+   */
+  resolve(routes: readonly RouteEntry<unknown>[]): void;
+  /**
+   * The entry of the route Fastify matched for this request (read in `onRequest`, after
+   * routing); `undefined` if it matched none (not found) or a route on a path Nest has none on;
+   * `null` if the route cannot be told apart from table entries with other policies (a route
+   * on a path of the table that is not one of its entries; never expected from Nest).
+   */
+  served(request: unknown): RouteEntry<unknown> | null | undefined;
+}
+
+/** What an `onRoute` hook records of one route, and the entry it resolves to. */
+interface RouteMark {
+  readonly methods: readonly string[];
+  readonly url: string;
+  readonly constraints: Readonly<Record<string, unknown>>;
+  entry: RouteEntry<unknown> | null | undefined;
+}
+
+/** The parts of a Fastify instance and of its route options that are used here. */
+export interface FastifyInstanceLike {
+  addHook(
+    name: 'onRoute',
+    hook: (options: {
+      method: string | string[];
+      url: string;
+      constraints?: Record<string, unknown>;
+      config?: object;
+    }) => void,
+  ): unknown;
+}
+
+// The key under which a route's mark is kept in its Fastify route config (a symbol: invisible
+// to JSON, and to the string keys a user's `@RouteConfig()` has).
+const ROUTE_MARK = Symbol('cors.route');
+
+/**
+ * Watches the routes registered on `instance` from now on (Fastify's `onRoute` hook; call it
+ * before Nest registers its routes) and marks each in its route config, which Fastify hands back
+ * as `request.routeOptions.config` for the requests it routes there.
+ */
+export function watchFastifyRoutes(instance: FastifyInstanceLike): FastifyRoutes {
+  const marks: RouteMark[] = [];
+  const paths = new Set<string>();
+  instance.addHook('onRoute', (options) => {
+    const mark: RouteMark = {
+      methods: Array.isArray(options.method) ? options.method : [options.method],
+      url: options.url,
+      constraints: options.constraints ?? {},
+      entry: undefined,
+    };
+    marks.push(mark);
+    options.config = { ...options.config, [ROUTE_MARK]: mark };
+  });
+  return {
+    resolve(routes) {
+      const byPath = new Map<string, RouteEntry<unknown>[]>();
+      for (const route of routes) {
+        const entries = byPath.get(route.path);
+        if (entries === undefined) byPath.set(route.path, [route]);
+        else entries.push(route);
+      }
+      for (const path of byPath.keys()) paths.add(path);
+      for (const mark of marks) mark.entry = resolveMark(mark, byPath.get(mark.url) ?? []);
+    },
+    served(request) {
+      const config = (
+        request as { routeOptions?: { config?: { [ROUTE_MARK]?: RouteMark; url?: string } } }
+      ).routeOptions?.config;
+      const mark = config?.[ROUTE_MARK];
+      if (mark !== undefined) return mark.entry;
+      // Not found (no url), or a route registered before the watch began: on a path of the
+      // table, it cannot be told from Nest's routes (no grant); elsewhere it is not Nest's.
+      const url = config?.url;
+      return url !== undefined && paths.has(url) ? null : undefined;
+    },
+  };
+}
+
+/**
+ * The table entry of a route Fastify registered, among the entries of its path: the same
+ * constraints and method (a HEAD route Fastify added for a GET route is that GET route;
+ * `@All()` is registered for every method at once).
+ */
+function resolveMark(
+  mark: RouteMark,
+  routes: readonly RouteEntry<unknown>[],
+): RouteEntry<unknown> | null | undefined {
+  const same = routes.filter((route) => sameConstraints(route.constraints ?? {}, mark.constraints));
+  const method = mark.methods.length === 1 ? mark.methods[0] : 'ALL';
+  let found = same.filter((route) => route.method === method);
+  if (found.length === 0 && method === 'HEAD') found = same.filter((r) => r.method === 'GET');
+  if (found.length === 0) found = same.filter((route) => route.method === 'ALL');
+  // Nothing of this path in the table: not a Nest route. Entries of the path, none of them this
+  // route: it cannot be told apart, so no grant rather than the module policy.
+  if (found.length === 0) return routes.length === 0 ? undefined : null;
+  return found.every((route) => route.policy === found[0]?.policy) ? found[0] : null;
+}
+
+function sameConstraints(
+  a: Readonly<Record<string, unknown>>,
+  b: Readonly<Record<string, unknown>>,
+): boolean {
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  return names.every((name) => Object.hasOwn(b, name) && sameValue(a[name], b[name]));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof RegExp && b instanceof RegExp) return String(a) === String(b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((entry, index) => sameValue(entry, b[index]));
+  }
+  return false;
 }

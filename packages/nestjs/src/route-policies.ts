@@ -36,6 +36,11 @@ export interface RouteEntry<Request> {
   readonly hosts: readonly RegExp[] | undefined;
   /** Header, media-type or custom versioning: the route serves only requests of this version. */
   readonly version: VersionValue | undefined;
+  /**
+   * The constraints Nest gives the route on Fastify: `@RouteConstraints()` and the version (as
+   * FastifyAdapter registers them); Express ignores them.
+   */
+  readonly constraints?: Readonly<Record<string, unknown>> | undefined;
   /** The handler's policy; `undefined` means no grant (`@DisableCors()`, or no policy applies). */
   readonly policy: CorsPolicy<Request> | undefined;
 }
@@ -71,13 +76,17 @@ type Declaration =
 export function checkModuleDefaults<Request>(
   options: CorsOptions<Request> | undefined,
 ): CorsOptions<Request> {
-  if (options === undefined) return {};
+  if (options === undefined) return ownOptions([]);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     createCorsPolicy(options);
-    return {};
+    return ownOptions([]);
   }
-  createCorsPolicy(options.origin === undefined ? { ...options, origin: [] } : options);
-  return options;
+  const issues = prototypeNames(options, 'CorsModule defaults');
+  if (issues.length > 0) throw new CorsConfigError(issues);
+  // From here on only this copy is read: an option the caller's object inherits is not one.
+  const defaults = ownOptions<Request>([options]);
+  createCorsPolicy(defaults.origin === undefined ? { ...defaults, origin: [] } : defaults);
+  return defaults;
 }
 
 /**
@@ -118,6 +127,7 @@ export function buildRoutePolicies<Request>(
       path: route.path,
       hosts: route.hosts,
       version: route.version,
+      constraints: route.constraints,
       policy: options === undefined ? undefined : compiler.compile(options, route.handler),
     };
   });
@@ -152,15 +162,62 @@ function mergeDeclarations<Request>(
   defaults: CorsOptions<Request>,
   declarations: readonly AllowOriginDeclaration[],
 ): CorsOptions<Request> {
-  const merged: Record<string, unknown> = { ...defaults };
-  for (const { origin, options } of declarations) {
-    for (const [name, value] of Object.entries(options)) {
-      if (value !== undefined) merged[name] = value;
-    }
-    if (origin !== undefined) merged.origin = origin;
+  const merged = ownOptions<Request>([defaults, ...declarations.map(({ options }) => options)]);
+  for (const { origin } of declarations) {
+    if (origin !== undefined) merged.origin = origin as CorsOptions<Request>['origin'];
   }
   // No origin anywhere: the core's default, '*' (SPEC: "With no arguments … or '*'").
+  return merged;
+}
+
+/**
+ * Merges option objects, later over earlier, option by option (an option set to `undefined` is
+ * not set). Only own enumerable properties are read, into an object without a prototype: an
+ * inherited property (`{ __proto__: {…} }`, a polluted `Object.prototype`) is never an option,
+ * and no key can reach a prototype. Names of `Object.prototype` properties (`__proto__`,
+ * `constructor`) are left out (`prototypeNames` reports them); other unknown names are kept
+ * for the core to refuse with a "did you mean".
+ * TODO(#18): use @cors/core's own-property merge helper once merged.
+ */
+function ownOptions<Request>(sources: readonly object[]): CorsOptions<Request> {
+  const merged = Object.create(null) as Record<string, unknown>;
+  for (const source of sources) {
+    for (const name of Object.keys(source)) {
+      if (PROTOTYPE_NAMES.has(name)) continue;
+      const value = (source as Record<string, unknown>)[name];
+      if (value !== undefined) merged[name] = value;
+    }
+  }
   return merged as CorsOptions<Request>;
+}
+
+// The properties of Object.prototype (ECMAScript), written out: a polluted Object.prototype
+// must not turn an option's name into one of them.
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
+
+/** Own names in `options` that are Object.prototype's (`__proto__`, `constructor`, …). */
+function prototypeNames(options: object, where: string): CorsConfigIssue[] {
+  return Object.keys(options)
+    .filter((name) => PROTOTYPE_NAMES.has(name))
+    .map((name) => ({
+      option: name,
+      value: where,
+      message: `${where}: ${JSON.stringify(name)} is not a CORS option`,
+      hint: 'remove it: only the own properties named in CorsOptions are options',
+    }));
 }
 
 function readDeclaration(
@@ -180,7 +237,10 @@ function readDeclaration(
       hint: 'keep the one you mean',
     });
   }
-  if (allow !== undefined) return { kind: 'allow', declaration: allow };
+  if (allow !== undefined) {
+    issues.push(...prototypeNames(allow.options, where));
+    return { kind: 'allow', declaration: allow };
+  }
   return disabled ? { kind: 'disable' } : undefined;
 }
 
@@ -206,6 +266,7 @@ interface CollectedRoute {
   readonly path: string;
   readonly hosts: readonly RegExp[] | undefined;
   readonly version: VersionValue | undefined;
+  readonly constraints: Readonly<Record<string, unknown>> | undefined;
   readonly controller: object;
   readonly handlerFunction: object;
   readonly handler: string;
@@ -261,6 +322,11 @@ function collectRoutes(sources: RouteSources): CollectedRoute[] {
             | VersionValue
             | undefined;
           const version = versionFilter(methodVersion || controllerVersion, versioning);
+          const constraints = fastifyConstraints(
+            handlerFunction,
+            methodVersion || controllerVersion,
+            versioning,
+          );
           for (const methodPath of toPaths(methodPaths)) {
             const paths = pathFactory.create(
               {
@@ -280,6 +346,7 @@ function collectRoutes(sources: RouteSources): CollectedRoute[] {
                 path: normalizePath(path),
                 hosts,
                 version,
+                constraints,
                 controller,
                 handlerFunction,
                 handler: `${controller.name}.${methodName}`,
@@ -305,6 +372,32 @@ function versionFilter(
   if (!version || versioning === undefined || versioning.type === VersioningType.URI)
     return undefined;
   return version === VERSION_NEUTRAL ? undefined : version;
+}
+
+// `@RouteConstraints()` of @nestjs/platform-fastify (FASTIFY_ROUTE_CONSTRAINTS_METADATA), which
+// is not a dependency of this package.
+const FASTIFY_ROUTE_CONSTRAINTS = '__fastify_route_constraints__';
+
+/**
+ * The constraints FastifyAdapter.injectRouteOptions registers the route with: its
+ * `@RouteConstraints()`, and the version when header, media-type or custom versioning filters
+ * on one (a version that is only VERSION_NEUTRAL does not).
+ */
+function fastifyConstraints(
+  handler: object,
+  version: VersionValue | undefined,
+  versioning: VersioningOptions | undefined,
+): Readonly<Record<string, unknown>> | undefined {
+  const declared = Reflect.getMetadata(FASTIFY_ROUTE_CONSTRAINTS, handler) as
+    | Record<string, unknown>
+    | undefined;
+  const versioned =
+    Boolean(version) &&
+    version !== VERSION_NEUTRAL &&
+    versioning !== undefined &&
+    versioning.type !== VersioningType.URI;
+  if (declared === undefined && !versioned) return undefined;
+  return versioned ? { ...declared, version } : { ...declared };
 }
 
 function toPaths(paths: string | string[]): string[] {
@@ -351,7 +444,8 @@ class PolicyCompiler<Request> {
     if (typeof value === 'string') return JSON.stringify(value);
     if (value instanceof RegExp) return `regexp:${String(value)}`;
     if (Array.isArray(value)) return `[${value.map((entry) => this.keyOf(entry)).join(',')}]`;
-    if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const prototype: unknown = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+    if (prototype === Object.prototype || prototype === null) {
       const entries = Object.entries(value as Record<string, unknown>)
         .filter(([, entry]) => entry !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
