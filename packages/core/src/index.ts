@@ -1,4 +1,8 @@
-export { classifyRequest, createCorsPolicy, explainRefusal, refusePreflight } from './policy.js';
+export { classifyRequest, explainRefusal, refusePreflight } from './policy.js';
+export { createCorsPolicy, isCorsPolicy, toCorsPolicy } from './reconfigurable-policy.js';
+export type { ReconfigurableCorsPolicy, ReconfigureStep } from './reconfigurable-policy.js';
+export { cachedOrigins } from './cached-origins.js';
+export type { CachedOrigins, CachedOriginsOptions, OriginLookup } from './cached-origins.js';
 export type { CorsPolicy, CorsRequest } from './policy.js';
 export { CorsConfigError } from './config-error.js';
 export type { CorsConfigIssue } from './config-error.js';
