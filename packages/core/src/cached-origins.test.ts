@@ -204,6 +204,20 @@ describe('cachedOrigins', () => {
     expect(calls).toEqual([]);
   });
 
+  it.each(hostileOrigins)(
+    'refuses %j through a policy, without a lookup and without throwing',
+    (hostile) => {
+      const { origin, calls } = harness();
+      const policy = createCorsPolicy({ origin, credentials: true });
+      for (const method of ['GET', 'OPTIONS']) {
+        const decision = policy.evaluate({ method, origin: hostile, requestMethod: 'PUT' });
+        expect(isPromiseLike(decision)).toBe(false);
+        expect(decision).toMatchObject({ allowed: false, headers: {} });
+      }
+      expect(calls).toEqual([]);
+    },
+  );
+
   it('drops the least recently used origin beyond max', async () => {
     const a = 'https://a.example.com';
     const b = 'https://b.example.com';

@@ -1,6 +1,12 @@
 import { CorsConfigError, describeValue, type CorsConfigIssue } from './config-error.js';
 import { parseRequestOrigin } from './origin/parse.js';
 
+/**
+ * Marks a `cachedOrigins` function: it refuses anything but one well-formed serialized origin
+ * itself (with the core's parser, on a miss), so the core need not parse the origin first.
+ */
+export const CHECKS_ORIGIN: unique symbol = Symbol('cors.checksOrigin');
+
 /** Asks the source of truth (a database, a service) whether an origin is allowed. */
 export type OriginLookup = (origin: string) => boolean | Promise<boolean>;
 
@@ -174,6 +180,7 @@ export function cachedOrigins(lookup: OriginLookup, options: CachedOriginsOption
       },
     },
     size: { get: () => entries.size },
+    [CHECKS_ORIGIN]: { value: true },
   });
   return origin;
 }

@@ -1,3 +1,4 @@
+import { CHECKS_ORIGIN } from '../cached-origins.js';
 import { describeValue, type CorsConfigIssue } from '../config-error.js';
 import type { OriginFunction, OriginOption } from '../options.js';
 import { compilePattern, type PatternTest } from './pattern.js';
@@ -20,6 +21,11 @@ export interface OriginMatcher<Request> {
   readonly originFunction: OriginFunction<Request> | undefined;
   /** Whether anything beyond the exact set and the patterns needs the origin parsed. */
   readonly needsParsing: boolean;
+  /**
+   * The function is a `cachedOrigins` one, which checks the origin with the same parser itself,
+   * on a cache miss only: a hit then costs no parsing (issue 17).
+   */
+  readonly functionChecksOrigin: boolean;
 }
 
 // RFC 2606 reserves `.invalid`: no real site lives there, so a RegExp that matches one of these
@@ -79,6 +85,9 @@ export function compileOrigins<Request>(
     regexps,
     originFunction,
     needsParsing: regexps.length > 0 || originFunction !== undefined,
+    functionChecksOrigin:
+      originFunction !== undefined &&
+      (originFunction as { [CHECKS_ORIGIN]?: unknown })[CHECKS_ORIGIN] === true,
   };
 }
 
@@ -97,6 +106,9 @@ export function matchOrigin<Request>(
   // A pattern's test accepts only well-formed origins, so it runs on the string as received.
   for (const test of matcher.patterns) if (test(origin)) return true;
   if (!matcher.needsParsing) return false;
+  if (matcher.functionChecksOrigin) {
+    return callOriginFunction(matcher.originFunction as OriginFunction<Request>, origin, request);
+  }
   if (origin === 'null') {
     return matcher.originFunction
       ? callOriginFunction(matcher.originFunction, origin, request)
