@@ -1,6 +1,5 @@
 // Integration test against a real PostgreSQL server (never a mock): started here from the
 // installed server binaries on a temp data dir and a free port, stopped and deleted at the end.
-import { pickCorsHeaders } from '@cors/conformance';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -207,6 +206,15 @@ async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>
   } finally {
     await client.end();
   }
+}
+
+/** Every `access-control-*` and `vary` header of a response, names lowercased. */
+function pickCorsHeaders(headers: Headers): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    if (name.startsWith('access-control-') || name === 'vary') picked[name] = value;
+  }
+  return picked;
 }
 
 /** Lookups in the server log (`log_statement = all` logs each one once). */
