@@ -15,6 +15,7 @@ export { ROUTE_BODY, observe, pickCorsHeaders, sendRow } from './observe.js';
 export { MAX_BURST_HEAP_GROWTH, burstPolicy, burstRows, runBurst } from './burst.js';
 export type { BurstResult } from './burst.js';
 export { reconfigurablePolicy, runReconfiguration } from './reconfiguration.js';
+export { cachedOriginRows } from './cached-origin-rows.js';
 
 import { attackRows } from './attack-rows.js';
 import { requestRows } from './rows.js';

@@ -1,8 +1,15 @@
 import { serve } from '@hono/node-server';
-import { ROUTE_BODY, reconfigurablePolicy, runReconfiguration } from '@cors/conformance';
+import {
+  ROUTE_BODY,
+  cachedOriginRows,
+  reconfigurablePolicy,
+  runReconfiguration,
+  sendRow,
+} from '@cors/conformance';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { CorsConfigError, cors, createCorsPolicy } from './index.js';
+import { routeApp, withErrorLog } from './test-app.test-support.js';
 
 describe('a reconfigurable policy', () => {
   it('follows policy.reconfigure() over HTTP, atomically', async () => {
@@ -30,5 +37,27 @@ describe('a reconfigurable policy', () => {
     expect(() =>
       cors({ evaluate: () => ({}), errorVary: [] } as unknown as Parameters<typeof cors>[0]),
     ).toThrow(CorsConfigError);
+  });
+});
+
+describe('cachedOrigins rows over HTTP', () => {
+  it.each(cachedOriginRows)('$name', async (row) => {
+    const app = routeApp(row.options);
+    const [observed] = await withErrorLog(async () => {
+      let server: ReturnType<typeof serve> | undefined;
+      const port = await new Promise<number>((resolve) => {
+        server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+          resolve(info.port),
+        );
+      });
+      try {
+        return await sendRow(`http://127.0.0.1:${port}`, row.request);
+      } finally {
+        await new Promise<void>((resolve, reject) =>
+          server?.close((error) => (error ? reject(error) : resolve())),
+        );
+      }
+    });
+    expect(observed).toEqual(row.expected);
   });
 });

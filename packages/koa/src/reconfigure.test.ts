@@ -1,4 +1,10 @@
-import { ROUTE_BODY, reconfigurablePolicy, runReconfiguration } from '@cors/conformance';
+import {
+  ROUTE_BODY,
+  cachedOriginRows,
+  reconfigurablePolicy,
+  runReconfiguration,
+  sendRow,
+} from '@cors/conformance';
 import Koa from 'koa';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -28,5 +34,24 @@ describe('a reconfigurable policy', () => {
     expect(() =>
       cors({ evaluate: () => ({}), errorVary: [] } as unknown as Parameters<typeof cors>[0]),
     ).toThrow(CorsConfigError);
+  });
+});
+
+describe('cachedOrigins rows over HTTP', () => {
+  it.each(cachedOriginRows)('$name', async (row) => {
+    const app = new Koa();
+    app.silent = true; // Koa's default error handling would log the failing lookup
+    app.use(cors(row.options)).use((ctx) => {
+      ctx.body = ROUTE_BODY;
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect(await sendRow(url, row.request)).toEqual(row.expected);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

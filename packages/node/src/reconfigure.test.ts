@@ -1,4 +1,10 @@
-import { ROUTE_BODY, reconfigurablePolicy, runReconfiguration } from '@cors/conformance';
+import {
+  ROUTE_BODY,
+  cachedOriginRows,
+  reconfigurablePolicy,
+  runReconfiguration,
+  sendRow,
+} from '@cors/conformance';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { CorsConfigError, cors, createCorsPolicy } from './index.js';
@@ -32,5 +38,33 @@ describe('a reconfigurable policy', () => {
     expect(() =>
       cors({ evaluate: () => ({}), errorVary: [] } as unknown as Parameters<typeof cors>[0]),
     ).toThrow(CorsConfigError);
+  });
+});
+
+describe('cachedOrigins rows over HTTP', () => {
+  it.each(cachedOriginRows)('$name (plain node:http)', async (row) => {
+    const handler = cors(row.options);
+    const observed = await withServer(
+      async (req, res) => {
+        try {
+          if (await handler(req, res)) return;
+        } catch {
+          res.statusCode = 500;
+          res.end();
+          return;
+        }
+        res.end(ROUTE_BODY);
+      },
+      (url) => sendRow(url, row.request),
+    );
+    expect(observed).toEqual(row.expected);
+  });
+
+  it.each(cachedOriginRows)('$name (Express)', async (row) => {
+    const app = express()
+      .use(cors(row.options))
+      .use((_req, res) => void res.send(ROUTE_BODY));
+    const observed = await withServer(app, (url) => sendRow(url, row.request));
+    expect(observed).toEqual(row.expected);
   });
 });
