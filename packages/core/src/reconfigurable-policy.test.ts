@@ -22,10 +22,23 @@ describe('reconfigure', () => {
     expect(allowOrigin(policy.evaluate(get(NEW)))).toBeUndefined();
   });
 
-  it('switches the error Vary with the options', () => {
+  it("adds the new options' names to the error Vary", () => {
     const policy = createCorsPolicy({ origin: '*' });
     expect(policy.errorVary).toEqual([]);
     policy.reconfigure({ origin: [APP] });
+    expect(policy.errorVary).toEqual(['Origin']);
+  });
+
+  it('keeps the old names in the error Vary, for a request of the old options failing after the switch', async () => {
+    let fail: (error: Error) => void = () => undefined;
+    const policy = createCorsPolicy({
+      origin: () => new Promise<boolean>((_resolve, reject) => (fail = reject)),
+    });
+    const pending = policy.evaluate(get(APP));
+    policy.reconfigure({ origin: '*' });
+    fail(new Error('origin store unavailable'));
+    await expect(pending).rejects.toThrow('origin store unavailable');
+    // What an adapter reads now, for this old request's error response.
     expect(policy.errorVary).toEqual(['Origin']);
   });
 

@@ -36,6 +36,12 @@ export interface ReconfigurableCorsPolicy<Request = unknown> extends CorsPolicy<
    * policy.reconfigure({ origin: ['https://app.example.com', 'https://new.example.com'] });
    */
   reconfigure(options?: CorsOptions<Request>): void;
+  /**
+   * The names an error response varies on when `evaluate` fails (see `CorsPolicy.errorVary`).
+   * After a reconfiguration it also keeps the earlier options' names, for requests of those
+   * options that fail after the switch.
+   */
+  readonly errorVary: readonly string[];
   /** The options the policy was built or last reconfigured with, as given. */
   readonly options: CorsOptions<Request> | undefined;
   /**
@@ -116,7 +122,10 @@ class Policy<Request> implements ReconfigurableCorsPolicy<Request> {
     const switches = this.#steps.map((step) => step(options ?? {}));
     // One synchronous block: no request can run between these assignments.
     this.evaluate = compiled.evaluate;
-    this.errorVary = compiled.errorVary;
+    // A request of the old options may still fail after the switch, and adapters read
+    // `errorVary` when it does: keep the old names too, so its error response still varies on
+    // what its answer depended on (an extra name only keeps a cache from sharing an error).
+    this.errorVary = unionOfNames(this.errorVary, compiled.errorVary);
     this.options = options;
     for (const switchOver of switches) switchOver();
   }
@@ -128,4 +137,11 @@ class Policy<Request> implements ReconfigurableCorsPolicy<Request> {
       if (index !== -1) this.#steps.splice(index, 1);
     };
   }
+}
+
+/** `first`, then the names of `second` it lacks (header names compare case-insensitively). */
+function unionOfNames(first: readonly string[], second: readonly string[]): readonly string[] {
+  const known = new Set(first.map((name) => name.toLowerCase()));
+  const added = second.filter((name) => !known.has(name.toLowerCase()));
+  return added.length === 0 ? first : [...first, ...added];
 }
