@@ -26,6 +26,20 @@ const projects: (string | TestProjectInlineConfiguration)[] = packages.map((name
       },
 );
 
+// Examples are apps, not packages; the one with an integration test is a project of its own.
+// It starts a real PostgreSQL server (see examples/tenants-postgres/README.md), hence the
+// longer timeouts.
+projects.push({
+  extends: true,
+  test: {
+    name: 'tenants-postgres',
+    root: fileURLToPath(new URL('./examples/tenants-postgres/', import.meta.url)),
+    include: ['src/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
+
 export default defineConfig({
   resolve: { alias },
   test: {

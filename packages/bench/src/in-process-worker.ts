@@ -129,6 +129,14 @@ function appFor(
       return workload.oneOriginTwin
         ? { variant: 'ours', policy: workload.oneOriginTwin }
         : undefined;
+    case 'ours-cached-origins':
+      return workload.measuresDynamicOrigins
+        ? { variant: 'ours', policy: 'one-origin-cached' }
+        : undefined;
+    case 'ours-reconfigured':
+      return workload.measuresDynamicOrigins
+        ? { variant: 'ours', policy: 'one-origin-reconfigured' }
+        : undefined;
     case 'floor':
       return workload.measuresFloor && framework.hasFloor === true
         ? { variant: 'floor', policy: workload.policy }

@@ -58,7 +58,13 @@ export interface InProcessResult {
 }
 
 /** Every variant the in-process benchmark knows; each workload uses those that answer it. */
-const ALL_VARIANTS: readonly InProcessVariant[] = [...VARIANTS, 'ours-one-origin', 'floor'];
+const ALL_VARIANTS: readonly InProcessVariant[] = [
+  ...VARIANTS,
+  'ours-one-origin',
+  'floor',
+  'ours-cached-origins',
+  'ours-reconfigured',
+];
 
 /** One worker process and its one-command-at-a-time conversation. */
 class Worker {

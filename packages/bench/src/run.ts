@@ -23,7 +23,7 @@ import {
   type HttpResult,
 } from './http-bench.js';
 import { runInProcessBenchmark, type InProcessPlan, type InProcessResult } from './in-process.js';
-import { httpTable, inProcessTable, verdicts } from './report.js';
+import { dynamicOriginsTable, httpTable, inProcessTable, verdicts } from './report.js';
 import { WORKLOADS } from './workloads.js';
 
 interface Flags {
@@ -175,6 +175,15 @@ async function main(): Promise<void> {
   if (http.length > 0) out.push('', '### HTTP', '', httpTable(http));
   if (inProcess.length > 0)
     out.push('', '### In-process (per request)', '', inProcessTable(inProcess));
+  const dynamic = dynamicOriginsTable(inProcess);
+  if (dynamic !== '') {
+    out.push(
+      '',
+      '### In-process: cachedOrigins and reconfigured policies (allowed GET)',
+      '',
+      dynamic,
+    );
+  }
   out.push('', '### Targets', '', verdicts(http, inProcess));
   process.stdout.write(`${out.join('\n')}\n`);
   const json = flags.values.get('json');

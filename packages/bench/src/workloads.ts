@@ -14,12 +14,29 @@ export const VARIANTS: readonly Variant[] = ['bare', 'incumbent', 'ours', 'bare-
  * - `ours-one-origin`: our adapter with a 1-origin allowlist holding the 10,000-origin
  *   workload's request origin (the allowlist target);
  * - `floor`: a middleware that sets the allowed GET's four headers with no decision at all
- *   (`experiments/<framework>-floor.js`), the least any CORS layer sending them can cost.
+ *   (`experiments/<framework>-floor.js`), the least any CORS layer sending them can cost;
+ * - on the allowed GET (issue 17): `ours-cached-origins`, ours whose `origin` is
+ *   `cachedOrigins(lookup)` answering from a warm cache, against `ours`' static 1-origin list;
+ *   and `ours-reconfigured`, ours given a policy from `createCorsPolicy` that has been
+ *   reconfigured once, against `ours` (never reconfigured).
  */
-export type InProcessVariant = Variant | 'ours-one-origin' | 'floor';
+export type InProcessVariant =
+  | Variant
+  | 'ours-one-origin'
+  | 'floor'
+  | 'ours-cached-origins'
+  | 'ours-reconfigured';
 
 /** How a variant is configured: which origins it allows. */
-export type PolicyName = 'one-origin' | 'allowlist-10k' | 'pattern' | 'last-origin-only';
+export type PolicyName =
+  | 'one-origin'
+  | 'allowlist-10k'
+  | 'pattern'
+  | 'last-origin-only'
+  /** The 1-origin allowlist through `cachedOrigins` (ours only; incumbents get the list). */
+  | 'one-origin-cached'
+  /** The 1-origin allowlist in a policy reconfigured once (ours only). */
+  | 'one-origin-reconfigured';
 
 /** The policies every server process serves (one app each). */
 export const POLICY_NAMES: readonly PolicyName[] = ['one-origin', 'allowlist-10k', 'pattern'];
@@ -48,7 +65,13 @@ export const SHARED_OPTIONS = {
 
 /** The allowed origins of a policy as our adapters take them: exact origins, or the pattern. */
 export function allowlistOf(policy: PolicyName): readonly string[] {
-  if (policy === 'one-origin') return [APP_ORIGIN];
+  if (
+    policy === 'one-origin' ||
+    policy === 'one-origin-cached' ||
+    policy === 'one-origin-reconfigured'
+  ) {
+    return [APP_ORIGIN];
+  }
   if (policy === 'allowlist-10k') return LARGE_ALLOWLIST;
   if (policy === 'last-origin-only') return [LAST_LISTED_ORIGIN];
   return [ORIGIN_PATTERN];
@@ -76,6 +99,8 @@ export interface Workload {
   readonly oneOriginTwin?: PolicyName;
   /** In-process, the `floor` variant is measured in the same rounds (it only answers this one). */
   readonly measuresFloor?: boolean;
+  /** In-process, `ours-cached-origins` and `ours-reconfigured` are measured in the same rounds. */
+  readonly measuresDynamicOrigins?: boolean;
   readonly request: BenchRequest;
   /** The response a CORS variant must give (bare variants must give no CORS header at all). */
   readonly expect: Expectation;
@@ -108,6 +133,7 @@ export const WORKLOADS: readonly Workload[] = [
     title: 'allowed GET (1-origin allowlist)',
     policy: 'one-origin',
     measuresFloor: true,
+    measuresDynamicOrigins: true,
     request: { method: 'GET', headers: { origin: APP_ORIGIN } },
     expect: actualGrant(APP_ORIGIN),
   },

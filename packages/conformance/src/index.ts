@@ -14,6 +14,8 @@ export { expectConfigError } from './config-error-check.js';
 export { ROUTE_BODY, observe, pickCorsHeaders, sendRow } from './observe.js';
 export { MAX_BURST_HEAP_GROWTH, burstPolicy, burstRows, runBurst } from './burst.js';
 export type { BurstResult } from './burst.js';
+export { reconfigurablePolicy, runReconfiguration } from './reconfiguration.js';
+export { cachedOriginRows } from './cached-origin-rows.js';
 
 export {
   SHORT_ORIGIN_TIMEOUT,

@@ -1,12 +1,20 @@
 /**
  * Nanoseconds per decision: `policy.evaluate(...)` for allowed and refused actual requests and
  * preflights, with allowlists of 1, 100 and 10,000 exact origins (hit on the last one, and a
- * miss), with a subdomain pattern, and with 1 and 100,000 subdomain patterns. Run with `pnpm --filter @cors/core bench`; results and the
+ * miss), with a subdomain pattern, with 1 and 100,000 subdomain patterns, with `cachedOrigins`
+ * on a warm cache (issue 17: a hit should cost what the 1-origin list costs) and with a policy
+ * reconfigured once. Run with `pnpm --filter @cors/core bench`; results and the
  * machine they came from go in BENCHMARKS.md.
  */
 import { availableParallelism, cpus } from 'node:os';
 import { bench, do_not_optimize, run } from 'mitata';
-import { createCorsPolicy, type CorsPolicy, type CorsRequest } from '../src/index.js';
+import {
+  cachedOrigins,
+  createCorsPolicy,
+  type CorsOptions,
+  type CorsPolicy,
+  type CorsRequest,
+} from '../src/index.js';
 
 const MISS = 'https://evil.example.net';
 const SIZES = [1, 100, 10_000] as const;
@@ -17,13 +25,12 @@ interface Case {
   readonly request: CorsRequest;
 }
 
-function realisticPolicy(origin: string | readonly string[]): CorsPolicy {
-  return createCorsPolicy({
-    origin,
-    credentials: true,
-    exposedHeaders: ['x-request-id'],
-    maxAge: 600,
-  });
+function realisticOptions(origin: CorsOptions['origin']): CorsOptions {
+  return { origin, credentials: true, exposedHeaders: ['x-request-id'], maxAge: 600 };
+}
+
+function realisticPolicy(origin: CorsOptions['origin']): CorsPolicy {
+  return createCorsPolicy(realisticOptions(origin));
 }
 
 const actual = (origin: string): CorsRequest => ({ method: 'GET', origin });
@@ -79,6 +86,24 @@ for (const size of [1, 100_000] as const) {
     },
   );
 }
+const CACHED = 'https://app0.example.com';
+const cachedOrigin = cachedOrigins(async (origin) => origin === CACHED, {
+  ttl: 24 * 60 * 60_000,
+  max: 10_000,
+});
+await cachedOrigin(CACHED);
+const cached = realisticPolicy(cachedOrigin);
+const reconfigured = createCorsPolicy(realisticOptions([]));
+reconfigured.reconfigure(realisticOptions([CACHED]));
+cases.push(
+  { name: 'actual, allowed    cachedOrigins hit', policy: cached, request: actual(CACHED) },
+  { name: 'preflight, allowed cachedOrigins hit', policy: cached, request: preflight(CACHED) },
+  {
+    name: 'actual, allowed    1 exact, reconfigured',
+    policy: reconfigured,
+    request: actual(CACHED),
+  },
+);
 const anyOrigin = createCorsPolicy();
 cases.push(
   { name: "actual             '*'", policy: anyOrigin, request: actual(MISS) },

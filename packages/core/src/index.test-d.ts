@@ -14,7 +14,10 @@ import {
   type CorsRequest,
   type OriginFunction,
   type PrivateNetworkOutcome,
+  type ReconfigurableCorsPolicy,
   type RefusalReason,
+  cachedOrigins,
+  isCorsPolicy,
 } from './index.js';
 
 interface Ctx {
@@ -51,7 +54,8 @@ describe('public types', () => {
 
   it('evaluates to a decision or a promise of one', () => {
     const policy = createCorsPolicy<Ctx>({ origin: 'https://app.example.com' });
-    expectTypeOf(policy).toEqualTypeOf<CorsPolicy<Ctx>>();
+    expectTypeOf(policy).toEqualTypeOf<ReconfigurableCorsPolicy<Ctx>>();
+    expectTypeOf(policy).toExtend<CorsPolicy<Ctx>>();
     expectTypeOf(policy.evaluate).parameter(0).toEqualTypeOf<CorsRequest<Ctx>>();
     expectTypeOf(policy.evaluate).returns.toEqualTypeOf<CorsDecision | Promise<CorsDecision>>();
     expectTypeOf(policy.errorVary).toEqualTypeOf<readonly string[]>();
@@ -115,5 +119,31 @@ describe('public types', () => {
     expectTypeOf<CorsConfigError>().toExtend<Error>();
     expectTypeOf<CorsConfigError['issues']>().toEqualTypeOf<readonly CorsConfigIssue[]>();
     expectTypeOf<CorsConfigIssue['hint']>().toEqualTypeOf<string | undefined>();
+  });
+});
+
+describe('reconfiguration and cachedOrigins types', () => {
+  it('reconfigures with the options of the same request type', () => {
+    const policy = createCorsPolicy<Ctx>();
+    expectTypeOf(policy.reconfigure).parameter(0).toEqualTypeOf<CorsOptions<Ctx> | undefined>();
+    expectTypeOf(policy.options).toEqualTypeOf<CorsOptions<Ctx> | undefined>();
+    // @ts-expect-error reconfigure takes options, not an origin.
+    policy.reconfigure('https://app.example.com');
+  });
+
+  it('narrows with isCorsPolicy', () => {
+    const value: unknown = createCorsPolicy();
+    if (isCorsPolicy(value)) expectTypeOf(value.reconfigure).toBeFunction();
+  });
+
+  it('makes cachedOrigins an origin option of any request type', () => {
+    const origin = cachedOrigins(async (requested) => requested.endsWith('.example.com'), {
+      ttl: 60_000,
+      max: 1_000,
+    });
+    expectTypeOf(origin).toExtend<CorsOptions<Ctx>['origin']>();
+    expectTypeOf(origin.invalidate).parameter(0).toEqualTypeOf<string | undefined>();
+    // @ts-expect-error ttl and max are required.
+    cachedOrigins(() => true, { ttl: 1 });
   });
 });

@@ -1,11 +1,9 @@
-export {
-  classifyRequest,
-  createCorsPolicy,
-  explainPrivateNetwork,
-  explainRefusal,
-  refusePreflight,
-} from './policy.js';
+export { classifyRequest, explainPrivateNetwork, explainRefusal, refusePreflight } from './policy.js';
 export { mergeCorsOptions } from './merge-options.js';
+export { createCorsPolicy, isCorsPolicy, toCorsPolicy } from './reconfigurable-policy.js';
+export type { ReconfigurableCorsPolicy, ReconfigureStep } from './reconfigurable-policy.js';
+export { cachedOrigins } from './cached-origins.js';
+export type { CachedOrigins, CachedOriginsOptions, OriginLookup } from './cached-origins.js';
 export type { CorsPolicy, CorsRequest } from './policy.js';
 export { CorsConfigError } from './config-error.js';
 export type { CorsConfigIssue } from './config-error.js';

@@ -5,17 +5,24 @@ import {
   REQUEST_PRIVATE_NETWORK,
   REFUSED_PREFLIGHT_STATUS,
   VARY,
-  createCorsPolicy,
   isPromiseLike,
   mergeVary,
+  toCorsPolicy,
   type CorsDecision,
   type CorsOptions,
   type CorsRequest,
+  type ReconfigurableCorsPolicy,
 } from '@cors/core';
 import type { Context, Env, Input, MiddlewareHandler } from 'hono';
 
-export { CorsConfigError } from '@cors/core';
-export type { CorsDecision, CorsOptions } from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
+export type {
+  CachedOrigins,
+  CachedOriginsOptions,
+  CorsDecision,
+  CorsOptions,
+  ReconfigurableCorsPolicy,
+} from '@cors/core';
 
 /**
  * CORS middleware for Hono, on every runtime Hono runs on. `@cors/core` makes every decision;
@@ -25,7 +32,8 @@ export type { CorsDecision, CorsOptions } from '@cors/core';
  * An `origin` function and `onDecision` receive Hono's `Context`. Give the app's `Env` as
  * `cors<AppEnv>(...)` to type `c.env` and `c.var` there; without it the `Env` is left open, as
  * with Hono's `createMiddleware`, so the middleware fits any app without a cast. Throws
- * `CorsConfigError` here, at start-up, never while serving a request.
+ * `CorsConfigError` here, at start-up, never while serving a request. Takes options, or a
+ * policy from `createCorsPolicy` to change later with `policy.reconfigure()`.
  *
  * @typeParam E - the app's `Env` (bindings and variables), as in `new Hono<E>()`; default open
  * @typeParam P - the path the middleware is mounted on
@@ -38,10 +46,9 @@ export type { CorsDecision, CorsOptions } from '@cors/core';
 // The defaults are those of Hono's own `createMiddleware`, so the handler fits any app.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type
 export function cors<E extends Env = any, P extends string = string, I extends Input = {}>(
-  options?: CorsOptions<Context<E, P, I>>,
+  options?: CorsOptions<Context<E, P, I>> | ReconfigurableCorsPolicy<Context<E, P, I>>,
 ): MiddlewareHandler<E, P, I> {
-  const policy = createCorsPolicy<Context<E, P, I>>(options);
-  const { errorVary } = policy;
+  const policy = toCorsPolicy<Context<E, P, I>>(options);
 
   return async (c, next) => {
     let decision: CorsDecision;
@@ -52,7 +59,7 @@ export function cors<E extends Env = any, P extends string = string, I extends I
     } catch (error) {
       // The `origin` function failed: the error goes on to `app.onError`, whose response
       // gets no grant but varies on what the answer would have depended on.
-      varyErrorResponse(c, errorVary);
+      varyErrorResponse(c, policy.errorVary);
       throw error;
     }
 

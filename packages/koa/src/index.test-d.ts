@@ -1,10 +1,22 @@
 import Router from '@koa/router';
 import Koa, { type Context, type Middleware } from 'koa';
 import { expectTypeOf } from 'vitest';
-import { cors, CorsConfigError, type CorsDecision, type CorsOptions } from './index.js';
+import {
+  cors,
+  createCorsPolicy,
+  CorsConfigError,
+  type CorsDecision,
+  type CorsOptions,
+  type ReconfigurableCorsPolicy,
+} from './index.js';
 
 expectTypeOf(cors).returns.toEqualTypeOf<Middleware>();
-expectTypeOf(cors).parameter(0).toEqualTypeOf<CorsOptions<Context> | undefined>();
+expectTypeOf(cors)
+  .parameter(0)
+  .toEqualTypeOf<CorsOptions<Context> | ReconfigurableCorsPolicy<Context> | undefined>();
+// A policy built for any request type fits.
+cors(createCorsPolicy({ origin: 'https://app.example.com' }));
+cors(createCorsPolicy<Context>({ origin: (origin, ctx) => ctx.hostname === origin }));
 expectTypeOf(CorsConfigError).instance.toHaveProperty('issues');
 
 // The origin function and onDecision get the Koa ctx; the origin function may be async.

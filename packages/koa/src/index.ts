@@ -1,31 +1,42 @@
 import {
-  createCorsPolicy,
   isPromiseLike,
   mergeVary,
+  toCorsPolicy,
   VARY,
   type CorsDecision,
   type CorsOptions,
+  type ReconfigurableCorsPolicy,
 } from '@cors/core';
 import type { Context, Middleware, Next } from 'koa';
 
-export { CorsConfigError } from '@cors/core';
-export type { CorsDecision, CorsOptions } from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
+export type {
+  CachedOrigins,
+  CachedOriginsOptions,
+  CorsDecision,
+  CorsOptions,
+  ReconfigurableCorsPolicy,
+} from '@cors/core';
 
 /**
  * Koa middleware that answers CORS requests with the policy built from `options`. Works with
  * `app.use`, `router.use` and single `@koa/router` routes, on Koa 2 and Koa 3. The `origin`
  * function (which may be async) receives the Koa `ctx`. Throws `CorsConfigError` at once when
- * the options are invalid.
+ * the options are invalid. Takes options, or a policy from `createCorsPolicy` to change later
+ * with `policy.reconfigure()`.
  *
  * @example
  * app.use(cors({ origin: ['https://app.example.com'], credentials: true }));
  */
-export function cors(options?: CorsOptions<Context>): Middleware {
-  const policy = createCorsPolicy<Context>(options);
-  const { errorVary } = policy;
+export function cors(
+  options?: CorsOptions<Context> | ReconfigurableCorsPolicy<Context>,
+): Middleware {
+  const policy = toCorsPolicy<Context>(options);
   // The `origin` function threw or rejected: nothing is granted, but the answer would have
-  // depended on the origin, so the error response varies on it (`errorVary`).
-  const fail = (ctx: Context, error: unknown): never => rethrow(ctx, error, NO_GRANT, errorVary);
+  // depended on the origin, so the error response varies on it (`errorVary`, read now: the
+  // policy may have been reconfigured).
+  const fail = (ctx: Context, error: unknown): never =>
+    rethrow(ctx, error, NO_GRANT, policy.errorVary);
   return (ctx, next) => {
     const { headers } = ctx.req;
     let decision: CorsDecision | Promise<CorsDecision>;

@@ -36,7 +36,9 @@ export function AllowOrigin<Request = unknown>(
   // reported as a CorsConfigError naming the route (SPEC: errors at start-up, never per request).
   const declaration: AllowOriginDeclaration = {
     origin: origin as OriginOption<never> | undefined,
-    options: { ...(options as CorsOptions<never> | undefined) },
+    // Kept as given (a spread would drop inherited options unseen): read at bootstrap with
+    // mergeCorsOptions, which refuses inherited and unknown names (issue 18).
+    options: (options ?? {}) as CorsOptions<never>,
   };
   return SetMetadata(ALLOW_ORIGIN_METADATA, declaration);
 }

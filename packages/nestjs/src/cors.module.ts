@@ -1,4 +1,4 @@
-import type { CorsOptions } from '@cors/core';
+import { isCorsPolicy, type CorsOptions, type ReconfigurableCorsPolicy } from '@cors/core';
 import {
   Inject,
   Injectable,
@@ -7,6 +7,7 @@ import {
   type FactoryProvider,
   type ModuleMetadata,
   type NestModule,
+  type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
 import {
@@ -49,11 +50,22 @@ export interface CorsModuleAsyncOptions<Request = unknown> {
    * @default []
    */
   readonly inject?: FactoryProvider['inject'];
-  /** Returns the module defaults (the same as `forRoot()` takes); may be async. */
+  /** Returns the module defaults or a module policy (what `forRoot()` takes); may be async. */
   readonly useFactory: (
     ...args: never[]
-  ) => CorsOptions<Request> | undefined | Promise<CorsOptions<Request> | undefined>;
+  ) => ModuleDefaults<Request> | undefined | Promise<ModuleDefaults<Request> | undefined>;
 }
+
+/**
+ * What `forRoot()` takes: options, or a policy from `createCorsPolicy` whose options are the
+ * module defaults and which the whole module follows when it is reconfigured.
+ */
+export type ModuleDefaults<Request = unknown> =
+  | CorsOptions<Request>
+  | ReconfigurableCorsPolicy<Request>;
+
+/** A CORS request hook of either platform, as `installHook` takes it. */
+type CorsHook = (request: never, response: never, next: (error?: unknown) => void) => void;
 
 // Adapters that already have a CORS hook: a second CorsModule would silently replace the first.
 const installedAdapters = new WeakSet<object>();
@@ -66,10 +78,13 @@ const fastifyRoutes = new WeakMap<object, FastifyRoutes>();
  * registered by then, and no request has arrived yet).
  */
 @Injectable()
-class CorsInstaller implements OnModuleInit {
+class CorsInstaller implements OnModuleInit, OnModuleDestroy {
+  /** Stops following a module policy's reconfigurations when the app closes. */
+  private unfollow: (() => void) | undefined;
+
   // Explicit tokens: builds with esbuild, SWC or Vite emit no constructor parameter types.
   constructor(
-    @Inject(CORS_MODULE_OPTIONS) private readonly defaults: CorsOptions,
+    @Inject(CORS_MODULE_OPTIONS) private readonly source: ModuleDefaults,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(ModulesContainer) private readonly modules: ModulesContainer,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
@@ -84,7 +99,36 @@ class CorsInstaller implements OnModuleInit {
         'CorsModule.forRoot() is imported more than once; import it once, in the root module',
       );
     }
-    const report = createRefusalReporter(this.defaults);
+    const { source } = this;
+    if (!isCorsPolicy(source)) {
+      installHook(adapter, this.buildHook(adapter, source));
+      installedAdapters.add(adapter);
+      return;
+    }
+    // A module policy: every route policy is compiled again from the new defaults when it is
+    // reconfigured, and all switch at once; a bad combination with a decorator refuses the
+    // reconfiguration (CorsConfigError from policy.reconfigure) and keeps the old table.
+    let current = this.buildHook(adapter, checkModuleDefaults(source.options));
+    this.unfollow = source.onReconfigure((options) => {
+      const next = this.buildHook(adapter, checkModuleDefaults(options));
+      return () => {
+        current = next;
+      };
+    });
+    // Each request reads `current` once, so one route table decides it from start to end.
+    installHook(adapter, (request: never, response: never, next) =>
+      current(request, response, next),
+    );
+    installedAdapters.add(adapter);
+  }
+
+  onModuleDestroy(): void {
+    this.unfollow?.();
+  }
+
+  /** The route table for `defaults`, and the platform's hook answering from it. */
+  private buildHook(adapter: AbstractHttpAdapter, defaults: CorsOptions): CorsHook {
+    const report = createRefusalReporter(defaults);
     const config = readApplicationConfig(this.moduleRef);
     const type = adapter.getType();
 
@@ -95,41 +139,39 @@ class CorsInstaller implements OnModuleInit {
         // As ExpressAdapter.normalizePath, without logging its warnings a second time.
         normalizePath: (path) => LegacyRouteConverter.tryConvert(path, { logs: false }),
       };
-      const table = buildRoutePolicies(sources, this.defaults);
+      const table = buildRoutePolicies(sources, defaults);
       const matcher = createExpressRouteMatcher(table.routes, readExpressRouting(adapter));
-      const hook = createExpressCorsHook(
+      return createExpressCorsHook(
         createExpressRouteSelector(matcher, table),
         report,
         (req: IncomingMessage) => adapter.getRequestHostname(req),
-      );
-      installHook(adapter, hook);
-    } else if (type === 'fastify') {
+      ) as CorsHook;
+    }
+    if (type === 'fastify') {
       const sources: RouteSources = {
         modules: this.modules,
         config,
         normalizePath: (path) => adapter.normalizePath(path),
       };
-      const table = buildRoutePolicies(sources, this.defaults);
+      const table = buildRoutePolicies(sources, defaults);
       const routes = fastifyRoutes.get(adapter);
       if (routes === undefined) {
         throw new Error(
           '@cors/nestjs did not see the Fastify routes being registered; import CorsModule.forRoot() in the application module',
         );
       }
-      routes.resolve(table.routes);
+      // A new look-up for this table: the one in use stays as it is until the switch.
+      const served = routes.resolve(table.routes);
       const matcher = createFastifyRouteMatcher(table.routes, readFastifyRouting(adapter));
-      const hook = createFastifyCorsHook(
-        createFastifyRouteSelector(matcher, table, routes),
+      return createFastifyCorsHook(
+        createFastifyRouteSelector(matcher, table, served),
         report,
         (request: FastifyRequestLike) => adapter.getRequestHostname(request),
-      );
-      installHook(adapter, hook);
-    } else {
-      throw new Error(
-        `@cors/nestjs works with @nestjs/platform-express and @nestjs/platform-fastify, not the "${type}" adapter`,
-      );
+      ) as CorsHook;
     }
-    installedAdapters.add(adapter);
+    throw new Error(
+      `@cors/nestjs works with @nestjs/platform-express and @nestjs/platform-fastify, not the "${type}" adapter`,
+    );
   }
 }
 
@@ -166,14 +208,22 @@ export class CorsModule implements NestModule {
    * `@AllowOrigin()` answer cross-origin requests. Throws `CorsConfigError` at once for invalid
    * options; decorator options are checked when the app initializes.
    *
+   * Given a policy from `createCorsPolicy`, its options are the defaults, and
+   * `policy.reconfigure(options)` changes them while the app runs: every route's policy is
+   * compiled again from the new defaults merged with its decorators, and all switch at once. If
+   * any route's merged options are invalid, `reconfigure` throws `CorsConfigError` and nothing
+   * changes.
+   *
    * @example
    * CorsModule.forRoot({ origin: 'https://app.example.com', exposedHeaders: ['x-request-id'] })
+   * // or, to change them later:
+   * const cors = createCorsPolicy({ origin: ['https://app.example.com'] });
+   * CorsModule.forRoot(cors); // … cors.reconfigure({ origin: [...] })
    */
-  static forRoot<Request = unknown>(options?: CorsOptions<Request>): DynamicModule {
-    const defaults = checkModuleDefaults(options);
+  static forRoot<Request = unknown>(options?: ModuleDefaults<Request>): DynamicModule {
     return {
       module: CorsModule,
-      providers: [{ provide: CORS_MODULE_OPTIONS, useValue: defaults }, CorsInstaller],
+      providers: [{ provide: CORS_MODULE_OPTIONS, useValue: checkSource(options) }, CorsInstaller],
     };
   }
 
@@ -196,13 +246,22 @@ export class CorsModule implements NestModule {
       providers: [
         {
           provide: CORS_MODULE_OPTIONS,
-          useFactory: async (...args: never[]) => checkModuleDefaults(await useFactory(...args)),
+          useFactory: async (...args: never[]) => checkSource(await useFactory(...args)),
           inject: options.inject ?? [],
         },
         CorsInstaller,
       ],
     };
   }
+}
+
+/** Checks module defaults at once; a policy is kept as it is, its options checked as defaults. */
+function checkSource<Request>(
+  source: ModuleDefaults<Request> | undefined,
+): ModuleDefaults<Request> {
+  if (!isCorsPolicy<Request>(source)) return checkModuleDefaults(source);
+  checkModuleDefaults(source.options);
+  return source;
 }
 
 /**

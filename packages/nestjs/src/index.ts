@@ -1,6 +1,14 @@
 export { CorsModule } from './cors.module.js';
-export type { CorsModuleAsyncOptions } from './cors.module.js';
+export type { CorsModuleAsyncOptions, ModuleDefaults } from './cors.module.js';
 export { AllowOrigin, DisableCors } from './allow-origin.decorator.js';
 export type { AllowOriginOptions } from './allow-origin.decorator.js';
-export { CorsConfigError } from '@cors/core';
-export type { CorsDecision, CorsOptions, OriginFunction, OriginOption } from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
+export type {
+  CachedOrigins,
+  CachedOriginsOptions,
+  CorsDecision,
+  CorsOptions,
+  OriginFunction,
+  OriginOption,
+  ReconfigurableCorsPolicy,
+} from '@cors/core';

@@ -173,25 +173,26 @@ export function createFastifyRouteMatcher<Request>(
  */
 export interface FastifyRoutes {
   /**
-   * Ties each route Fastify registered to its table entry (same method, path and constraints),
-   * once the table is built.
+   * Ties each route Fastify registered to its entry in `routes` (same method, path and
+   * constraints) and returns the look-up for that table. Each call makes a new look-up and
+   * changes none made before, so a rebuilt table (a reconfigured module policy) switches at once.
    */
-  resolve(routes: readonly RouteEntry<unknown>[]): void;
-  /**
-   * The entry of the route Fastify matched for this request (read in `onRequest`, after
-   * routing); `undefined` if it matched none (not found) or a route on a path Nest has none on;
-   * `null` if the route cannot be told apart from table entries with other policies (a route
-   * on a path of the table that is not one of its entries; never expected from Nest).
-   */
-  served(request: unknown): RouteEntry<unknown> | null | undefined;
+  resolve(routes: readonly RouteEntry<unknown>[]): ServedRoute;
 }
+
+/**
+ * The entry of the route Fastify matched for this request (read in `onRequest`, after routing);
+ * `undefined` if it matched none (not found) or a route on a path Nest has none on; `null` if
+ * the route cannot be told apart from table entries with other policies (a route on a path of
+ * the table that is not one of its entries; never expected from Nest).
+ */
+export type ServedRoute = (request: unknown) => RouteEntry<unknown> | null | undefined;
 
 /** What an `onRoute` hook records of one route, and the entry it resolves to. */
 interface RouteMark {
   readonly methods: readonly string[];
   readonly url: string;
   readonly constraints: Readonly<Record<string, unknown>>;
-  entry: RouteEntry<unknown> | null | undefined;
 }
 
 /** The parts of a Fastify instance and of its route options that are used here. */
@@ -218,13 +219,11 @@ const ROUTE_MARK = Symbol('cors.route');
  */
 export function watchFastifyRoutes(instance: FastifyInstanceLike): FastifyRoutes {
   const marks: RouteMark[] = [];
-  const paths = new Set<string>();
   instance.addHook('onRoute', (options) => {
     const mark: RouteMark = {
       methods: Array.isArray(options.method) ? options.method : [options.method],
       url: options.url,
       constraints: options.constraints ?? {},
-      entry: undefined,
     };
     marks.push(mark);
     options.config = { ...options.config, [ROUTE_MARK]: mark };
@@ -237,19 +236,19 @@ export function watchFastifyRoutes(instance: FastifyInstanceLike): FastifyRoutes
         if (entries === undefined) byPath.set(route.path, [route]);
         else entries.push(route);
       }
-      for (const path of byPath.keys()) paths.add(path);
-      for (const mark of marks) mark.entry = resolveMark(mark, byPath.get(mark.url) ?? []);
-    },
-    served(request) {
-      const config = (
-        request as { routeOptions?: { config?: { [ROUTE_MARK]?: RouteMark; url?: string } } }
-      ).routeOptions?.config;
-      const mark = config?.[ROUTE_MARK];
-      if (mark !== undefined) return mark.entry;
-      // Not found (no url), or a route registered before the watch began: on a path of the
-      // table, it cannot be told from Nest's routes (no grant); elsewhere it is not Nest's.
-      const url = config?.url;
-      return url !== undefined && paths.has(url) ? null : undefined;
+      const entries = new Map<RouteMark, RouteEntry<unknown> | null | undefined>();
+      for (const mark of marks) entries.set(mark, resolveMark(mark, byPath.get(mark.url) ?? []));
+      return (request) => {
+        const config = (
+          request as { routeOptions?: { config?: { [ROUTE_MARK]?: RouteMark; url?: string } } }
+        ).routeOptions?.config;
+        const mark = config?.[ROUTE_MARK];
+        if (mark !== undefined) return entries.get(mark);
+        // Not found (no url), or a route registered before the watch began: on a path of the
+        // table, it cannot be told from Nest's routes (no grant); elsewhere it is not Nest's.
+        const url = config?.url;
+        return url !== undefined && byPath.has(url) ? null : undefined;
+      };
     },
   };
 }

@@ -1,6 +1,7 @@
 import {
   CorsConfigError,
   createCorsPolicy,
+  mergeCorsOptions,
   type CorsConfigIssue,
   type CorsOptions,
   type CorsPolicy,
@@ -76,15 +77,8 @@ type Declaration =
 export function checkModuleDefaults<Request>(
   options: CorsOptions<Request> | undefined,
 ): CorsOptions<Request> {
-  if (options === undefined) return ownOptions([]);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    createCorsPolicy(options);
-    return ownOptions([]);
-  }
-  const issues = prototypeNames(options, 'CorsModule defaults');
-  if (issues.length > 0) throw new CorsConfigError(issues);
-  // From here on only this copy is read: an option the caller's object inherits is not one.
-  const defaults = ownOptions<Request>([options]);
+  // From here on only this copy is read: own properties with known names (issue 18).
+  const defaults = mergeCorsOptionsAt<Request>('CorsModule defaults', [options]);
   createCorsPolicy(defaults.origin === undefined ? { ...defaults, origin: [] } : defaults);
   return defaults;
 }
@@ -162,7 +156,8 @@ function mergeDeclarations<Request>(
   defaults: CorsOptions<Request>,
   declarations: readonly AllowOriginDeclaration[],
 ): CorsOptions<Request> {
-  const merged = ownOptions<Request>([defaults, ...declarations.map(({ options }) => options)]);
+  // Each declaration was read with `mergeCorsOptionsAt` already, so this cannot throw.
+  const merged = mergeCorsOptions<Request>(defaults, ...declarations.map(({ options }) => options));
   for (const { origin } of declarations) {
     if (origin !== undefined) merged.origin = origin as CorsOptions<Request>['origin'];
   }
@@ -171,53 +166,27 @@ function mergeDeclarations<Request>(
 }
 
 /**
- * Merges option objects, later over earlier, option by option (an option set to `undefined` is
- * not set). Only own enumerable properties are read, into an object without a prototype: an
- * inherited property (`{ __proto__: {…} }`, a polluted `Object.prototype`) is never an option,
- * and no key can reach a prototype. Names of `Object.prototype` properties (`__proto__`,
- * `constructor`) are left out (`prototypeNames` reports them); other unknown names are kept
- * for the core to refuse with a "did you mean".
- * TODO(#18): use @cors/core's own-property merge helper once merged.
+ * `mergeCorsOptions` (own enumerable properties only, known names only, no prototype), with each
+ * problem it reports prefixed by where the options were declared, so one `CorsConfigError`
+ * can name every bad declaration of the app.
  */
-function ownOptions<Request>(sources: readonly object[]): CorsOptions<Request> {
-  const merged = Object.create(null) as Record<string, unknown>;
-  for (const source of sources) {
-    for (const name of Object.keys(source)) {
-      if (PROTOTYPE_NAMES.has(name)) continue;
-      const value = (source as Record<string, unknown>)[name];
-      if (value !== undefined) merged[name] = value;
-    }
-  }
-  return merged as CorsOptions<Request>;
-}
-
-// The properties of Object.prototype (ECMAScript), written out: a polluted Object.prototype
-// must not turn an option's name into one of them.
-const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([
-  '__proto__',
-  'constructor',
-  'hasOwnProperty',
-  'isPrototypeOf',
-  'propertyIsEnumerable',
-  'toLocaleString',
-  'toString',
-  'valueOf',
-  '__defineGetter__',
-  '__defineSetter__',
-  '__lookupGetter__',
-  '__lookupSetter__',
-]);
-
-/** Own names in `options` that are Object.prototype's (`__proto__`, `constructor`, …). */
-function prototypeNames(options: object, where: string): CorsConfigIssue[] {
-  return Object.keys(options)
-    .filter((name) => PROTOTYPE_NAMES.has(name))
-    .map((name) => ({
-      option: name,
-      value: where,
-      message: `${where}: ${JSON.stringify(name)} is not a CORS option`,
-      hint: 'remove it: only the own properties named in CorsOptions are options',
+function mergeCorsOptionsAt<Request>(
+  where: string,
+  layers: readonly (object | undefined)[],
+  issues?: CorsConfigIssue[],
+): CorsOptions<Request> {
+  try {
+    return mergeCorsOptions<Request>(...(layers as (CorsOptions<Request> | undefined)[]));
+  } catch (error) {
+    if (!(error instanceof CorsConfigError)) throw error;
+    const located = error.issues.map((issue) => ({
+      ...issue,
+      message: `${where}: ${issue.message}`,
     }));
+    if (issues === undefined) throw new CorsConfigError(located);
+    issues.push(...located);
+    return mergeCorsOptions<Request>();
+  }
 }
 
 function readDeclaration(
@@ -238,8 +207,9 @@ function readDeclaration(
     });
   }
   if (allow !== undefined) {
-    issues.push(...prototypeNames(allow.options, where));
-    return { kind: 'allow', declaration: allow };
+    // Only the options as read (own, known names) are merged later, so that cannot throw.
+    const options = mergeCorsOptionsAt<never>(where, [allow.options], issues);
+    return { kind: 'allow', declaration: { origin: allow.origin, options } };
   }
   return disabled ? { kind: 'disable' } : undefined;
 }

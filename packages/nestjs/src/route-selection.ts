@@ -2,7 +2,7 @@ import type { CorsPolicy } from '@cors/core';
 import { VERSION_NEUTRAL, VersioningType, type VersioningOptions } from '@nestjs/common';
 import type { VersionValue } from '@nestjs/common/interfaces/version-options.interface.js';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FastifyRoutes, RouteMatcher } from './route-matchers.js';
+import type { RouteMatcher, ServedRoute } from './route-matchers.js';
 import type { RouteEntry, RoutePolicies } from './route-policies.js';
 
 /** The policy a preflight gets, or that its route cannot be told (`ambiguous`). */
@@ -97,14 +97,14 @@ export function createExpressRouteSelector<Request>(
 /**
  * Fastify: for an actual request, Fastify has already routed it when the hook runs, and the
  * route it matched (with its version and `@RouteConstraints()` constraints) is read back from
- * the request (`routes.served`). For a preflight, the routes of that method and path whose
+ * the request (`served`). For a preflight, the routes of that method and path whose
  * constraints could hold for the actual request: the `host` constraint is checked against the
  * preflight's Host; any other constraint (the version) could hold.
  */
 export function createFastifyRouteSelector<Request>(
   matcher: RouteMatcher<Request>,
   table: RoutePolicies<Request>,
-  routes: FastifyRoutes,
+  served: ServedRoute,
 ): RouteSelector<Request> {
   const uniform = isUniform(table);
   const { fallback, versioning } = table;
@@ -125,12 +125,12 @@ export function createFastifyRouteSelector<Request>(
       if (versioning?.type === VersioningType.CUSTOM && extractorThrows(versioning, request)) {
         return fallback;
       }
-      const served = routes.served(request.request);
+      const entry = served(request.request);
       // Not found, or a route Nest did not register (added to the Fastify instance directly).
-      if (served === undefined) return fallback;
+      if (entry === undefined) return fallback;
       // A route this table cannot tell apart from another with a different policy.
-      if (served === null) return undefined;
-      const route = served as RouteEntry<Request>;
+      if (entry === null) return undefined;
+      const route = entry as RouteEntry<Request>;
       return servesHost(route, request) ? route.policy : fallback;
     },
   };

@@ -1,15 +1,22 @@
 import {
   VARY,
-  createCorsPolicy,
   isPromiseLike,
   mergeVary,
+  toCorsPolicy,
   type CorsDecision,
   type CorsOptions,
+  type ReconfigurableCorsPolicy,
 } from '@cors/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export { CorsConfigError } from '@cors/core';
-export type { CorsDecision, CorsOptions } from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
+export type {
+  CachedOrigins,
+  CachedOriginsOptions,
+  CorsDecision,
+  CorsOptions,
+  ReconfigurableCorsPolicy,
+} from '@cors/core';
 
 /** Connect/Express's `next`: call it with nothing to go on, or with an error to hand it on. */
 export type NextFunction = (error?: unknown) => void;
@@ -31,7 +38,8 @@ export interface CorsHandler<Request extends IncomingMessage = IncomingMessage> 
 
 /**
  * Creates CORS handling for Node's `http` server and Connect/Express. The options are checked
- * here, once: invalid options throw `CorsConfigError` at start-up, never on a request.
+ * here, once: invalid options throw `CorsConfigError` at start-up, never on a request. Takes
+ * options, or a policy from `createCorsPolicy` to change later with `policy.reconfigure()`.
  *
  * @example
  * const handleCors = cors({ origin: ['https://app.example.com'], credentials: true });
@@ -42,9 +50,9 @@ export interface CorsHandler<Request extends IncomingMessage = IncomingMessage> 
  * // or, with Express: app.use(cors({ origin: ['https://app.example.com'] }))
  */
 export function cors<Request extends IncomingMessage = IncomingMessage>(
-  options?: CorsOptions<Request>,
+  options?: CorsOptions<Request> | ReconfigurableCorsPolicy<Request>,
 ): CorsHandler<Request> {
-  const policy = createCorsPolicy<Request>(options);
+  const policy = toCorsPolicy<Request>(options);
 
   // The one place a decision is applied, whether it came back at once or from a promise.
   function finish(res: ServerResponse, decision: CorsDecision, next?: NextFunction): boolean {

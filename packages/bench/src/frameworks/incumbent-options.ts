@@ -1,5 +1,17 @@
 import type { CorsOptions as CorsPackageOptions } from 'cors';
-import { ORIGIN_REGEXP, SHARED_OPTIONS, allowlistOf, type PolicyName } from '../workloads.js';
+import {
+  cachedOrigins,
+  createCorsPolicy,
+  type CorsOptions,
+  type ReconfigurableCorsPolicy,
+} from '@cors/core';
+import {
+  APP_ORIGIN,
+  ORIGIN_REGEXP,
+  SHARED_OPTIONS,
+  allowlistOf,
+  type PolicyName,
+} from '../workloads.js';
 
 /**
  * The `cors` package's options for a policy (node:http, Express, and NestJS's `enableCors`):
@@ -15,21 +27,35 @@ export function corsPackageOptions(policy: PolicyName): CorsPackageOptions {
   };
 }
 
-/** Our adapters' options for a policy: exact origins in a list, or the `*.` pattern string. */
-export function ourOptions(policy: PolicyName): {
-  origin: string[];
-  credentials: boolean;
-  exposedHeaders: string[];
-  methods: string[];
-  maxAge: number;
-} {
-  return {
+/**
+ * Our adapters' options for a policy: exact origins in a list, or the `*.` pattern string. For
+ * `one-origin-cached`, the list's origin through `cachedOrigins` (warmed here, so requests hit
+ * the cache); for `one-origin-reconfigured`, a policy from `createCorsPolicy`, reconfigured once
+ * to the same options (every adapter takes options or a policy).
+ */
+export function ourOptions(policy: PolicyName): CorsOptions | ReconfigurableCorsPolicy {
+  const options = {
     origin: [...allowlistOf(policy)],
     credentials: SHARED_OPTIONS.credentials,
     exposedHeaders: [...SHARED_OPTIONS.exposedHeaders],
     methods: [...SHARED_OPTIONS.methods],
     maxAge: SHARED_OPTIONS.maxAge,
   };
+  if (policy === 'one-origin-cached') {
+    const allowed = new Set(options.origin);
+    const origin = cachedOrigins(async (requested) => allowed.has(requested), {
+      ttl: 24 * 60 * 60_000,
+      max: 10_000,
+    });
+    void origin(APP_ORIGIN);
+    return { ...options, origin };
+  }
+  if (policy === 'one-origin-reconfigured') {
+    const reconfigured = createCorsPolicy({ ...options, origin: [] });
+    reconfigured.reconfigure(options);
+    return reconfigured;
+  }
+  return options;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { CHECKS_ORIGIN } from '../cached-origins.js';
 import { describeValue, type CorsConfigIssue } from '../config-error.js';
 import { DEFAULT_ORIGIN_TIMEOUT, type OriginFunction, type OriginOption } from '../options.js';
 import { compilePattern, type PatternTest } from './pattern.js';
@@ -28,6 +29,11 @@ export interface OriginMatcher<Request> {
   readonly needsParsing: boolean;
   /** Milliseconds an async `originFunction` may take before the request fails. */
   readonly originTimeout: number;
+  /**
+   * The function is a `cachedOrigins` one, which checks the origin with the same parser itself,
+   * on a cache miss only: a hit then costs no parsing (issue 17).
+   */
+  readonly functionChecksOrigin: boolean;
 }
 
 /**
@@ -132,6 +138,9 @@ export function compileOrigins<Request>(
     originFunction,
     needsParsing: regexps.length > 0 || originFunction !== undefined,
     originTimeout: settings.originTimeout,
+    functionChecksOrigin:
+      originFunction !== undefined &&
+      (originFunction as { [CHECKS_ORIGIN]?: unknown })[CHECKS_ORIGIN] === true,
   };
 }
 
@@ -205,6 +214,14 @@ export function matchOrigin<Request>(
   for (const test of matcher.patterns) if (test(origin)) return true;
   if (matcher.patternIndex !== undefined && matchIndexed(matcher.patternIndex, origin)) return true;
   if (!matcher.needsParsing) return false;
+  if (matcher.functionChecksOrigin) {
+    return callOriginFunction(
+      matcher.originFunction as OriginFunction<Request>,
+      origin,
+      request,
+      matcher.originTimeout,
+    );
+  }
   if (origin === 'null') {
     return matcher.originFunction
       ? callOriginFunction(matcher.originFunction, origin, request, matcher.originTimeout)
