@@ -20,3 +20,20 @@ import { requestRows } from './rows.js';
 
 /** Every request row: the SPEC's table and the hostile and look-alike rows. */
 export const allRows = [...requestRows, ...attackRows];
+export {
+  BEFORE_HEADER,
+  BEFORE_VARY,
+  ROUTE_VARY,
+  compositionRows,
+  observeComposition,
+  rawWriteRows,
+  sendCompositionRow,
+  writeRawRoute,
+} from './composition-rows.js';
+export type {
+  CompositionDriver,
+  CompositionRoute,
+  CompositionRow,
+  CompositionSetup,
+  RawResponse,
+} from './composition-rows.js';
