@@ -1,6 +1,7 @@
 import {
   createCorsPolicy,
   isPromiseLike,
+  keepVary,
   mergeVary,
   VARY,
   type CorsDecision,
@@ -64,6 +65,10 @@ function applyDecision(
 ): Promise<void> | undefined {
   for (const name in decision.headers) ctx.set(name, decision.headers[name] as string);
   mergeVaryInto(ctx, decision.vary);
+  // Whatever replaces Vary later (a route's `ctx.set('Vary', …)`, an earlier middleware after
+  // `next()`, or a raw write on `ctx.res` with `ctx.respond = false`, as proxies do), the names
+  // are merged back in when the head is written.
+  keepVary(ctx.res, decision.vary);
   if (decision.action === 'respond') {
     // Fetch: a preflight answer has no body. Koa 3 would send a JSON `null` if an earlier
     // middleware set a JSON type, and turns a null body into 204, so the status comes last.
@@ -72,10 +77,8 @@ function applyDecision(
     ctx.status = decision.status as number;
     return undefined;
   }
-  return next().then(
-    // A route may have replaced `Vary` (`ctx.set('Vary', …)`): merge ours back in.
-    () => mergeVaryInto(ctx, decision.vary),
-    (error: unknown) => rethrow(ctx, error, decision.headers, decision.vary),
+  return next().catch((error: unknown) =>
+    rethrow(ctx, error, decision.headers, decision.vary),
   );
 }
 
@@ -83,7 +86,6 @@ function mergeVaryInto(ctx: Context, vary: readonly string[]): void {
   if (vary.length === 0 || ctx.headerSent) return;
   const current = ctx.res.getHeader(VARY);
   const merged = mergeVary(current, vary);
-  // After the route, Vary is usually still what was set before it: nothing to write again.
   if (merged !== current) ctx.set(VARY, merged);
 }
 
@@ -100,7 +102,21 @@ function rethrow(
   vary: readonly string[],
 ): never {
   mergeVaryInto(ctx, vary);
-  throw withCorsHeaders(error, headers, vary);
+  if (!ctx.headerSent) keepVary(ctx.res, vary);
+  // Koa's error handling removes every header, the Vary set before the error included (e.g. an
+  // earlier middleware's `Accept-Encoding`): what the response varies on goes on the error too.
+  const responseVary = ctx.headerSent ? undefined : ctx.res.getHeader(VARY);
+  throw withCorsHeaders(error, headers, responseVary === undefined ? vary : varyNames(responseVary));
+}
+
+/** The names in a `Vary` value (a cold path: errors only). */
+function varyNames(value: string | number | readonly string[]): string[] {
+  const names: string[] = [];
+  for (const part of String(value).split(',')) {
+    const name = part.trim();
+    if (name !== '') names.push(name);
+  }
+  return names;
 }
 
 /**
