@@ -13,6 +13,7 @@ import {
   type CorsRequest,
 } from '@cors/core';
 import type { Context, Env, Input, MiddlewareHandler } from 'hono';
+import type { StatusCode } from 'hono/utils/http-status';
 
 export { CorsConfigError } from '@cors/core';
 export type { CorsDecision, CorsOptions } from '@cors/core';
@@ -103,7 +104,7 @@ class HonoCorsRequest<C extends Context> implements CorsRequest<C> {
  */
 function answerPreflight(c: Context, decision: CorsDecision): Response {
   const status = decision.status ?? REFUSED_PREFLIGHT_STATUS;
-  c.res = c.newResponse(null, status);
+  c.res = c.newResponse(null, status as StatusCode);
   const { headers } = c.res;
   setHeaders(headers, decision.headers, decision.vary);
   // RFC 9110 §8.6: a 204 carries no Content-Length; any other status says "empty" with one,
