@@ -70,11 +70,19 @@ function applyDecision(
   // are merged back in when the head is written.
   keepVary(ctx.res, decision.vary);
   if (decision.action === 'respond') {
-    // Fetch: a preflight answer has no body. Koa 3 would send a JSON `null` if an earlier
-    // middleware set a JSON type, and turns a null body into 204, so the status comes last.
+    const status = decision.status as number;
+    // Fetch: a preflight answer has no body. For a 204, Koa's own response sends none (and
+    // drops any Content-Type), so setting the status is all, as `@koa/cors` does.
+    if (status === 204 && ctx.body == null) {
+      ctx.status = status;
+      return undefined;
+    }
+    // Any other status would get Koa's default text body: the body is emptied explicitly.
+    // Koa 3 would send a JSON `null` if an earlier middleware set a JSON type, and turns a null
+    // body into 204, so the status comes last.
     ctx.remove('Content-Type');
     ctx.body = null;
-    ctx.status = decision.status as number;
+    ctx.status = status;
     return undefined;
   }
   return next().catch((error: unknown) =>
