@@ -8,7 +8,7 @@ function cors(options) {
     const { headers } = decision;
     for (const name in headers) res.setHeader(name, headers[name]);
     addVary(res, decision.vary);
-    const ended = decision.action === "respond";
+    const ended = decision.action === 'respond';
     if (ended) {
       res.statusCode = decision.status ?? 204;
       res.end();
@@ -28,13 +28,13 @@ function cors(options) {
     let decision;
     try {
       decision = policy.evaluate({
-        method: req.method ?? "",
+        method: req.method ?? '',
         // Node joins repeated headers with ", "; the core refuses such an Origin as it is.
         origin: headers.origin,
-        requestMethod: headers["access-control-request-method"],
-        requestHeaders: headers["access-control-request-headers"],
-        requestPrivateNetwork: oneValue(headers["access-control-request-private-network"]),
-        request: req
+        requestMethod: headers['access-control-request-method'],
+        requestHeaders: headers['access-control-request-headers'],
+        requestPrivateNetwork: oneValue(headers['access-control-request-private-network']),
+        request: req,
       });
     } catch (error) {
       fail(res, error, next);
@@ -44,8 +44,8 @@ function cors(options) {
       const settled = Promise.resolve(decision).then(
         // Something else (a timeout middleware, say) answered while the origin function ran:
         // the response is ended, so leave it be.
-        (answer) => res.headersSent ? true : finish(res, answer, next),
-        (error) => fail(res, error, next)
+        (answer) => (res.headersSent ? true : finish(res, answer, next)),
+        (error) => fail(res, error, next),
       );
       return next ? void 0 : settled;
     }
@@ -67,6 +67,6 @@ function addVary(res, names) {
   };
 }
 function oneValue(value) {
-  return typeof value === "object" ? value.join(", ") : value;
+  return typeof value === 'object' ? value.join(', ') : value;
 }
 export { cors };

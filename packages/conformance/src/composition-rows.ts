@@ -260,11 +260,15 @@ export const compositionRows: readonly CompositionRow[] = [
     setup: setup('ok'),
     request: preflight(APP),
     expected: {
-      ...kept(204, `${BEFORE_VARY}, Access-Control-Request-Method, Access-Control-Request-Headers`, {
-        'access-control-allow-origin': '*',
-        'access-control-allow-methods': DEFAULT_METHODS,
-        'access-control-allow-headers': 'content-type,x-token',
-      }),
+      ...kept(
+        204,
+        `${BEFORE_VARY}, Access-Control-Request-Method, Access-Control-Request-Headers`,
+        {
+          'access-control-allow-origin': '*',
+          'access-control-allow-methods': DEFAULT_METHODS,
+          'access-control-allow-headers': 'content-type,x-token',
+        },
+      ),
       routeRuns: false,
     },
   },

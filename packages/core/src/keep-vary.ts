@@ -87,7 +87,11 @@ function wrapWriteHead(original: WriteHead): WriteHead {
  * one in `writeHead`'s headers argument, which Node applies over it (an object is copied rather
  * than changed, since it may be the caller's).
  */
-function mergeAtHead(response: VaryKeepingResponse, names: readonly string[], args: unknown[]): void {
+function mergeAtHead(
+  response: VaryKeepingResponse,
+  names: readonly string[],
+  args: unknown[],
+): void {
   const current = response.getHeader(VARY);
   const merged = mergeVary(current, names);
   if (merged !== current) response.setHeader(VARY, merged);
@@ -127,8 +131,9 @@ function withVaryInList(list: readonly unknown[], names: readonly string[]): rea
   if (merged === listed) return list;
   const copy = [...list];
   // mergeVary appends the missing names after the listed ones: add only those to the last one.
-  copy[lastIndex] = merged.startsWith(listed) && listed.trim() !== ''
-    ? `${String(list[lastIndex] as string)}${merged.slice(listed.length)}`
-    : merged;
+  copy[lastIndex] =
+    merged.startsWith(listed) && listed.trim() !== ''
+      ? `${String(list[lastIndex] as string)}${merged.slice(listed.length)}`
+      : merged;
   return copy;
 }

@@ -85,9 +85,7 @@ function applyDecision(
     ctx.status = status;
     return undefined;
   }
-  return next().catch((error: unknown) =>
-    rethrow(ctx, error, decision.headers, decision.vary),
-  );
+  return next().catch((error: unknown) => rethrow(ctx, error, decision.headers, decision.vary));
 }
 
 function mergeVaryInto(ctx: Context, vary: readonly string[]): void {
@@ -114,7 +112,11 @@ function rethrow(
   // Koa's error handling removes every header, the Vary set before the error included (e.g. an
   // earlier middleware's `Accept-Encoding`): what the response varies on goes on the error too.
   const responseVary = ctx.headerSent ? undefined : ctx.res.getHeader(VARY);
-  throw withCorsHeaders(error, headers, responseVary === undefined ? vary : varyNames(responseVary));
+  throw withCorsHeaders(
+    error,
+    headers,
+    responseVary === undefined ? vary : varyNames(responseVary),
+  );
 }
 
 /** The names in a `Vary` value (a cold path: errors only). */
