@@ -64,6 +64,18 @@ export function keepVary(response: VaryKeepingResponse, names: readonly string[]
   });
 }
 
+// `names` joined as mergeVary appends them, per names list (policies share theirs).
+const joinedNames = new WeakMap<readonly string[], string>();
+
+/** Whether the Vary value ends with `names`, whole tokens, as mergeVary appends them. */
+function endsWithNames(value: string, names: readonly string[]): boolean {
+  let joined = joinedNames.get(names);
+  if (joined === undefined) joinedNames.set(names, (joined = names.join(', ')));
+  if (value === joined) return true;
+  const start = value.length - joined.length;
+  return start >= 2 && value.endsWith(joined) && value.startsWith(', ', start - 2);
+}
+
 function prototypeHolding(object: object, name: string): object | undefined {
   for (let proto = Object.getPrototypeOf(object) as object | null; proto !== null; ) {
     if (Object.hasOwn(proto, name)) return proto;
@@ -93,8 +105,11 @@ function mergeAtHead(
   args: unknown[],
 ): void {
   const current = response.getHeader(VARY);
-  const merged = mergeVary(current, names);
-  if (merged !== current) response.setHeader(VARY, merged);
+  // Usually the Vary is still the one set with the names (they end it): no parse at all.
+  if (typeof current !== 'string' || !endsWithNames(current, names)) {
+    const merged = mergeVary(current, names);
+    if (merged !== current) response.setHeader(VARY, merged);
+  }
   const last = args.length - 1;
   const headers = args[last];
   if (last < 1 || typeof headers !== 'object' || headers === null) return;

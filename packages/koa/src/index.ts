@@ -65,11 +65,10 @@ function applyDecision(
 ): Promise<void> | undefined {
   for (const name in decision.headers) ctx.set(name, decision.headers[name] as string);
   mergeVaryInto(ctx, decision.vary);
-  // Whatever replaces Vary later (a route's `ctx.set('Vary', …)`, an earlier middleware after
-  // `next()`, or a raw write on `ctx.res` with `ctx.respond = false`, as proxies do), the names
-  // are merged back in when the head is written.
-  keepVary(ctx.res, decision.vary);
   if (decision.action === 'respond') {
+    // An answered preflight: no route runs, and Koa writes the head as soon as the middleware
+    // before this one have returned, so its Vary is not kept (that costs about a tenth of a
+    // preflight here); an earlier middleware that replaces Vary after `await next()` means it.
     const status = decision.status as number;
     // Fetch: a preflight answer has no body. For a 204, Koa's own response sends none (and
     // drops any Content-Type), so setting the status is all, as `@koa/cors` does.
@@ -85,6 +84,10 @@ function applyDecision(
     ctx.status = status;
     return undefined;
   }
+  // Whatever replaces Vary later (a route's `ctx.set('Vary', …)`, an earlier middleware after
+  // `next()`, or a raw write on `ctx.res` with `ctx.respond = false`, as proxies do), the names
+  // are merged back in when the head is written.
+  keepVary(ctx.res, decision.vary);
   return next().catch((error: unknown) => rethrow(ctx, error, decision.headers, decision.vary));
 }
 

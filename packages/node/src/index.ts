@@ -51,8 +51,9 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
   function finish(res: ServerResponse, decision: CorsDecision, next?: NextFunction): boolean {
     const { headers } = decision;
     for (const name in headers) res.setHeader(name, headers[name] as string);
-    addVary(res, decision.vary);
     const ended = decision.action === 'respond';
+    // An answered preflight's head is written at once, below: nothing can replace its Vary.
+    addVary(res, decision.vary, !ended);
     if (ended) {
       // An answered (or refused) preflight: the route must not run, and the body stays empty.
       res.statusCode = decision.status ?? 204;
@@ -67,7 +68,7 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
   // the framework (`next(error)`) or to the caller. The answer would have depended on the
   // origin, so the error response varies on it (`errorVary`), kept as a decision's Vary is.
   function fail(res: ServerResponse, error: unknown, next?: NextFunction): false {
-    if (!res.headersSent) addVary(res, policy.errorVary);
+    if (!res.headersSent) addVary(res, policy.errorVary, true);
     if (!next) throw error;
     next(error);
     return false;
@@ -119,10 +120,10 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
  * `Origin`, letting a cache hand one origin's answer to another. `keepVary` merges them back in
  * when the head is written, without adding anything to the response (see its comment).
  */
-function addVary(res: ServerResponse, names: readonly string[]): void {
+function addVary(res: ServerResponse, names: readonly string[], keep: boolean): void {
   if (names.length === 0) return;
   res.setHeader(VARY, mergeVary(res.getHeader(VARY), names));
-  keepVary(res, names);
+  if (keep) keepVary(res, names);
 }
 
 // Node gives every request header but `set-cookie` as one string; the type also allows a list.
