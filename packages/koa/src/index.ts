@@ -63,7 +63,13 @@ function applyDecision(
   next: Next,
   decision: CorsDecision,
 ): Promise<void> | undefined {
-  for (const name in decision.headers) ctx.set(name, decision.headers[name] as string);
+  const { res } = ctx;
+  // Headers already sent (an earlier middleware wrote the response): nothing can be added.
+  if (res.headersSent) return decision.action === 'respond' ? undefined : next();
+  // Straight on Node's response: `ctx.set` only wraps `res.setHeader` in Koa's delegation
+  // layers and checks, which cost a preflight's six headers about 4% of its time (issue 14).
+  const { headers } = decision;
+  for (const name in headers) res.setHeader(name, headers[name] as string);
   mergeVaryInto(ctx, decision.vary);
   if (decision.action === 'respond') {
     // An answered preflight: no route runs, and Koa writes the head as soon as the middleware
@@ -92,10 +98,11 @@ function applyDecision(
 }
 
 function mergeVaryInto(ctx: Context, vary: readonly string[]): void {
-  if (vary.length === 0 || ctx.headerSent) return;
-  const current = ctx.res.getHeader(VARY);
+  const { res } = ctx;
+  if (vary.length === 0 || res.headersSent) return;
+  const current = res.getHeader(VARY);
   const merged = mergeVary(current, vary);
-  if (merged !== current) ctx.set(VARY, merged);
+  if (merged !== current) res.setHeader(VARY, merged);
 }
 
 /**

@@ -162,3 +162,36 @@ describe.each(platforms)('CORS among other middleware on %s', (platform) => {
     });
   });
 });
+
+describe('on Fastify, a Vary an earlier Fastify hook set on the reply', () => {
+  it.each([
+    ['an actual request', { origin: 'https://app.example.com' }, 'Accept-Encoding, Origin'],
+    [
+      'a preflight',
+      { origin: 'https://app.example.com', 'access-control-request-method': 'PUT' },
+      'Accept-Encoding, Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+    ],
+  ])('is merged with ours on %s', async (_what, headers, vary) => {
+    const instance = fastify();
+    instance.addHook('onRequest', (_request, reply, done) => {
+      reply.header('Vary', 'Accept-Encoding');
+      done();
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [CorsModule.forRoot({ origin: 'https://app.example.com' })],
+      controllers: [OkController],
+    }).compile();
+    const app = moduleRef.createNestApplication(new FastifyAdapter(instance), { logger: false });
+    try {
+      await app.listen(0, '127.0.0.1');
+      const { port } = app.getHttpServer().address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/`, {
+        method: 'access-control-request-method' in headers ? 'OPTIONS' : 'GET',
+        headers,
+      });
+      expect(response.headers.get('vary')).toBe(vary);
+    } finally {
+      await app.close();
+    }
+  });
+});

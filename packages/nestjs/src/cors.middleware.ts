@@ -283,18 +283,21 @@ export function createFastifyCorsHook<Request>(
 
 const FASTIFY: Platform<FastifyReplyLike> = {
   apply(reply, done, decision) {
-    for (const name in decision.headers) {
-      setReplyHeader(reply, name, decision.headers[name] as string);
-    }
-    if (decision.vary.length > 0) mergeReplyVary(reply, decision.vary);
+    const { headers, vary } = decision;
     if (decision.action === 'respond') {
+      // Sent at once, so on the reply alone (Fastify writes them over the Node response's); the
+      // Vary of the Node response (set by an earlier hook) is merged into the reply's.
+      for (const name in headers) reply.header(name, headers[name] as string);
+      if (vary.length > 0) reply.header(VARY, mergeVary(currentVary(reply), vary));
       // Ends the request here: Fastify skips the route and the later hooks.
       reply.code(decision.status ?? 204).send();
       return;
     }
+    for (const name in headers) setReplyHeader(reply, name, headers[name] as string);
+    if (vary.length > 0) mergeReplyVary(reply, vary);
     // Fastify writes the reply's headers over the Node response's in `writeHead`: the names are
     // merged back in there, whatever set Vary since (middleware on `res`, `reply.header`).
-    keepVary(reply.raw, decision.vary);
+    keepVary(reply.raw, vary);
     done();
   },
   fail(reply, done, error, vary) {
@@ -320,10 +323,21 @@ function setReplyHeader(reply: FastifyReplyLike, name: string, value: string): v
  * the reply (set by an earlier Fastify hook) is merged there too, so that it keeps our names.
  */
 function mergeReplyVary(reply: FastifyReplyLike, vary: readonly string[]): void {
-  const onReply = reply.getHeader(VARY) as string | number | string[] | undefined;
-  const merged = mergeVary(mergeVary(reply.raw.getHeader(VARY), varyNames(onReply)), vary);
+  // Read first: once the Node response has a Vary, Fastify's `getHeader` falls back to it.
+  const onReply = reply.getHeader(VARY);
+  const merged = mergeVary(currentVary(reply), vary);
   reply.raw.setHeader(VARY, merged);
   if (onReply !== undefined) reply.header(VARY, merged);
+}
+
+/**
+ * The Vary of the Node response, with the reply's own (which Fastify writes over it) merged in.
+ * (Fastify's `reply.getHeader` gives the Node response's value when the reply has none.)
+ */
+function currentVary(reply: FastifyReplyLike): string | number | string[] | undefined {
+  const onRaw = reply.raw.getHeader(VARY);
+  const onReply = reply.getHeader(VARY) as string | number | string[] | undefined;
+  return onReply === undefined || onReply === onRaw ? onRaw : mergeVary(onRaw, varyNames(onReply));
 }
 
 /** The names in a `Vary` value, or none. */
