@@ -66,7 +66,20 @@ export function fetchRequest(spec: BenchRequest): Request {
 }
 
 export function observeNode(res: ServerResponse): Observed {
+  // The head as written: Fastify passes its headers to `writeHead` instead of setting them on
+  // the response, so `getHeaders()` would miss them. Node keeps the serialized head in `_header`.
+  const head = (res as unknown as { _header?: string | null })._header;
   const headers: Record<string, string | undefined> = {};
+  if (typeof head === 'string') {
+    for (const line of head.split('\r\n').slice(1)) {
+      const colon = line.indexOf(':');
+      if (colon <= 0) continue;
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    }
+    return { status: res.statusCode, headers };
+  }
   for (const [name, value] of Object.entries(res.getHeaders())) {
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }

@@ -38,3 +38,20 @@ export const allRows = [...requestRows, ...attackRows, ...hardeningRows];
 
 /** Every configuration that must throw `CorsConfigError`: the SPEC's and issue 18's. */
 export const configErrorRows = [...specConfigErrorRows, ...hardeningConfigErrorRows];
+export {
+  BEFORE_HEADER,
+  BEFORE_VARY,
+  ROUTE_VARY,
+  compositionRows,
+  observeComposition,
+  rawWriteRows,
+  sendCompositionRow,
+  writeRawRoute,
+} from './composition-rows.js';
+export type {
+  CompositionDriver,
+  CompositionRoute,
+  CompositionRow,
+  CompositionSetup,
+  RawResponse,
+} from './composition-rows.js';

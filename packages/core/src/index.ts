@@ -33,3 +33,5 @@ export {
 } from './headers.js';
 export { isPromiseLike } from './origin/matcher.js';
 export { DEFAULT_ORIGIN_TIMEOUT, REFUSED_PREFLIGHT_STATUS } from './options.js';
+export { keepVary } from './keep-vary.js';
+export type { VaryKeepingResponse } from './keep-vary.js';

@@ -14,6 +14,7 @@ import {
   type ReconfigurableCorsPolicy,
 } from '@cors/core';
 import type { Context, Env, Input, MiddlewareHandler } from 'hono';
+import type { StatusCode } from 'hono/utils/http-status';
 
 export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
 export type {
@@ -64,7 +65,7 @@ export function cors<E extends Env = any, P extends string = string, I extends I
     }
 
     // A preflight that is answered or refused ends here: the route never runs.
-    if (decision.action === 'respond') return answerPreflight(decision);
+    if (decision.action === 'respond') return answerPreflight(c, decision);
 
     await next();
     applyDecision(c, decision.headers, decision.vary);
@@ -102,20 +103,21 @@ class HonoCorsRequest<C extends Context> implements CorsRequest<C> {
 }
 
 /**
- * A fresh response with no body for a preflight. Its headers are a plain record, which every
- * runtime accepts and `@hono/node-server` writes without building a `Headers` object.
+ * The response, with no body, to a preflight the middleware answers or refuses. It starts from
+ * the headers set before with `c.header()` (an earlier middleware's `X-Frame-Options` or
+ * `Vary: Accept-Encoding`, issue 18), as `c.body()` would, and the decision's `vary` is merged
+ * into that Vary. It is assigned to `c.res` here, so that Hono's copy of an earlier `c.res`'s
+ * headers comes first and the decision's headers are set over it.
  */
-function answerPreflight(decision: CorsDecision): Response {
+function answerPreflight(c: Context, decision: CorsDecision): Response {
   const status = decision.status ?? REFUSED_PREFLIGHT_STATUS;
-  // A copy, since decisions may be shared; key by key, as an object spread of these computed-key
-  // records costs about a microsecond on Node 20 (a loop, ~0.1 µs).
-  const headers: Record<string, string> = {};
-  for (const name in decision.headers) headers[name] = decision.headers[name] as string;
-  if (decision.vary.length > 0) headers[VARY] = mergeVary(undefined, decision.vary);
+  c.res = c.newResponse(null, status as StatusCode);
+  const { headers } = c.res;
+  setHeaders(headers, decision.headers, decision.vary);
   // RFC 9110 §8.6: a 204 carries no Content-Length; any other status says "empty" with one,
   // where Node would otherwise frame the empty body as chunked.
-  if (status !== 204) headers['Content-Length'] = '0';
-  return new Response(null, { status, headers });
+  if (status !== 204) headers.set('Content-Length', '0');
+  return c.res;
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   classifyRequest,
   explainRefusal,
   isPromiseLike,
+  keepVary,
   mergeVary,
   ORIGIN,
   refusePreflight,
@@ -161,54 +162,6 @@ function describeTarget(method: string, url: string): string {
   return `${method} ${query === -1 ? url : url.slice(0, query)}`;
 }
 
-/**
- * Merges `names` into `Vary` again when the response head is written: the route runs after the
- * headers were set, and may replace `Vary` (`@Header('Vary', 'Accept-Language')`). SPEC: an
- * existing Vary is merged, never overwritten, so no cache hands one origin's answer to another.
- * Express and Fastify both end in `writeHead`; Fastify passes its own headers to it.
- */
-function keepVary(res: ServerResponse, names: readonly string[]): void {
-  const response = res as VaryKeepingResponse;
-  if (response[KEPT_VARY] === undefined) {
-    // Only a writeHead already replaced on this response is kept here; the usual one is the
-    // prototype's. Each property added to a response costs (see @cors/node's addVary).
-    if (Object.hasOwn(response, 'writeHead')) {
-      response[ORIGINAL_WRITE_HEAD] = response.writeHead as WriteHead;
-    }
-    response.writeHead = writeHeadKeepingVary as ServerResponse['writeHead'];
-  }
-  response[KEPT_VARY] = names;
-}
-
-// The names and the response's own writeHead live on the response under symbols, so one shared
-// function replaces writeHead: no closure is made per response (see BENCHMARKS.md).
-const KEPT_VARY = Symbol('cors.keptVary');
-const ORIGINAL_WRITE_HEAD = Symbol('cors.writeHead');
-type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
-
-interface VaryKeepingResponse extends ServerResponse {
-  [KEPT_VARY]?: readonly string[];
-  [ORIGINAL_WRITE_HEAD]?: WriteHead;
-}
-
-function writeHeadKeepingVary(this: VaryKeepingResponse, ...args: unknown[]): ServerResponse {
-  const names = this[KEPT_VARY] ?? [];
-  const current = this.getHeader(VARY);
-  const merged = mergeVary(current, names);
-  if (merged !== current) this.setHeader(VARY, merged);
-  const headers = args[args.length - 1];
-  if (typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {
-    const fields = headers as Record<string, string | number | string[] | undefined>;
-    for (const name of Object.keys(fields)) {
-      if (name.toLowerCase() === 'vary') fields[name] = mergeVary(fields[name], names);
-    }
-  }
-  const writeHead =
-    this[ORIGINAL_WRITE_HEAD] ??
-    ((Object.getPrototypeOf(this) as ServerResponse).writeHead as WriteHead);
-  return writeHead.apply(this, args);
-}
-
 function headerValue(value: string | string[] | undefined): string | undefined {
   // Node joins repeated headers with ", " (the core refuses such an Origin); arrays only come
   // from headers Node keeps apart, never from these.
@@ -260,7 +213,9 @@ const EXPRESS: Platform<ServerResponse> = {
       res.end();
       return;
     }
-    if (decision.vary.length > 0) keepVary(res, decision.vary);
+    // The route runs after this and may replace Vary (`@Header('Vary', …)`, `res.set`, a raw
+    // `res.writeHead(status, [...])`): the names are merged back in when the head is written.
+    keepVary(res, decision.vary);
     next();
   },
   fail(res, next, error, vary) {
@@ -328,16 +283,21 @@ export function createFastifyCorsHook<Request>(
 
 const FASTIFY: Platform<FastifyReplyLike> = {
   apply(reply, done, decision) {
-    for (const name in decision.headers) {
-      setReplyHeader(reply, name, decision.headers[name] as string);
-    }
-    if (decision.vary.length > 0) mergeReplyVary(reply, decision.vary);
+    const { headers, vary } = decision;
     if (decision.action === 'respond') {
+      // Sent at once, so on the reply alone (Fastify writes them over the Node response's); the
+      // Vary of the Node response (set by an earlier hook) is merged into the reply's.
+      for (const name in headers) reply.header(name, headers[name] as string);
+      if (vary.length > 0) reply.header(VARY, mergeVary(currentVary(reply), vary));
       // Ends the request here: Fastify skips the route and the later hooks.
       reply.code(decision.status ?? 204).send();
       return;
     }
-    if (decision.vary.length > 0) keepVary(reply.raw, decision.vary);
+    for (const name in headers) setReplyHeader(reply, name, headers[name] as string);
+    if (vary.length > 0) mergeReplyVary(reply, vary);
+    // Fastify writes the reply's headers over the Node response's in `writeHead`: the names are
+    // merged back in there, whatever set Vary since (middleware on `res`, `reply.header`).
+    keepVary(reply.raw, vary);
     done();
   },
   fail(reply, done, error, vary) {
@@ -356,7 +316,37 @@ function setReplyHeader(reply: FastifyReplyLike, name: string, value: string): v
   reply.raw.setHeader(name, value);
 }
 
+/**
+ * Merges `vary` into the Vary of the Node response, where middleware registered with
+ * `app.use()` sets it. Not into the reply's own headers, which Fastify writes over the Node
+ * response's and which would replace that middleware's Vary (issue 14); only a Vary already on
+ * the reply (set by an earlier Fastify hook) is merged there too, so that it keeps our names.
+ */
 function mergeReplyVary(reply: FastifyReplyLike, vary: readonly string[]): void {
-  const existing = reply.getHeader(VARY) ?? reply.raw.getHeader(VARY);
-  setReplyHeader(reply, VARY, mergeVary(existing as string | number | string[] | undefined, vary));
+  // Read first: once the Node response has a Vary, Fastify's `getHeader` falls back to it.
+  const onReply = reply.getHeader(VARY);
+  const merged = mergeVary(currentVary(reply), vary);
+  reply.raw.setHeader(VARY, merged);
+  if (onReply !== undefined) reply.header(VARY, merged);
+}
+
+/**
+ * The Vary of the Node response, with the reply's own (which Fastify writes over it) merged in.
+ * (Fastify's `reply.getHeader` gives the Node response's value when the reply has none.)
+ */
+function currentVary(reply: FastifyReplyLike): string | number | string[] | undefined {
+  const onRaw = reply.raw.getHeader(VARY);
+  const onReply = reply.getHeader(VARY) as string | number | string[] | undefined;
+  return onReply === undefined || onReply === onRaw ? onRaw : mergeVary(onRaw, varyNames(onReply));
+}
+
+/** The names in a `Vary` value, or none. */
+function varyNames(value: string | number | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  const names: string[] = [];
+  for (const part of String(value).split(',')) {
+    const name = part.trim();
+    if (name !== '') names.push(name);
+  }
+  return names;
 }

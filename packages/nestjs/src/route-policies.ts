@@ -157,7 +157,8 @@ function mergeDeclarations<Request>(
   declarations: readonly AllowOriginDeclaration[],
 ): CorsOptions<Request> {
   // Each declaration was read with `mergeCorsOptionsAt` already, so this cannot throw.
-  const merged = mergeCorsOptions<Request>(defaults, ...declarations.map(({ options }) => options));
+  const layers = declarations.map(({ options }) => options as CorsOptions<Request>);
+  const merged = mergeCorsOptions<Request>(defaults, ...layers);
   for (const { origin } of declarations) {
     if (origin !== undefined) merged.origin = origin as CorsOptions<Request>['origin'];
   }

@@ -1,6 +1,7 @@
 import {
   VARY,
   isPromiseLike,
+  keepVary,
   mergeVary,
   toCorsPolicy,
   type CorsDecision,
@@ -58,8 +59,9 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
   function finish(res: ServerResponse, decision: CorsDecision, next?: NextFunction): boolean {
     const { headers } = decision;
     for (const name in headers) res.setHeader(name, headers[name] as string);
-    addVary(res, decision.vary);
     const ended = decision.action === 'respond';
+    // An answered preflight's head is written at once, below: nothing can replace its Vary.
+    addVary(res, decision.vary, !ended);
     if (ended) {
       // An answered (or refused) preflight: the route must not run, and the body stays empty.
       res.statusCode = decision.status ?? 204;
@@ -74,7 +76,7 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
   // the framework (`next(error)`) or to the caller. The answer would have depended on the
   // origin, so the error response varies on it (`errorVary`), kept as a decision's Vary is.
   function fail(res: ServerResponse, error: unknown, next?: NextFunction): false {
-    if (!res.headersSent) addVary(res, policy.errorVary);
+    if (!res.headersSent) addVary(res, policy.errorVary, true);
     if (!next) throw error;
     next(error);
     return false;
@@ -122,46 +124,14 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
 /**
  * Merges `names` into the response's `Vary` now, and keeps them there: a later
  * `res.setHeader('Vary', …)` on this response (a route, Express's `res.set()`, an error handler,
- * or `res.writeHead(status, headers)`, which calls `setHeader`) would otherwise replace
- * the value and drop `Origin`, letting a cache hand one origin's answer to another. Only this
- * response's own `setHeader` is wrapped, and only when there is something to keep.
+ * or `res.writeHead(status, headers)` in either form) would otherwise replace the value and drop
+ * `Origin`, letting a cache hand one origin's answer to another. `keepVary` merges them back in
+ * when the head is written, without adding anything to the response (see its comment).
  */
-function addVary(res: ServerResponse, names: readonly string[]): void {
+function addVary(res: ServerResponse, names: readonly string[], keep: boolean): void {
   if (names.length === 0) return;
-  const response = res as VaryKeepingResponse;
-  response.setHeader(VARY, mergeVary(response.getHeader(VARY), names));
-  if (response[KEPT_VARY] === undefined) {
-    response[KEPT_VARY] = names;
-    // Only a setHeader already replaced on this response is kept here; the usual one is the
-    // prototype's. Each property added to a response costs: Express's responses carry many,
-    // and three added properties instead of two cost about 4 µs per request there.
-    if (Object.hasOwn(response, 'setHeader')) response[ORIGINAL_SET_HEADER] = response.setHeader;
-    response.setHeader = setHeaderKeepingVary;
-  } else {
-    response[KEPT_VARY] = [...response[KEPT_VARY], ...names];
-  }
-}
-
-// The names to keep in Vary, and the response's own setHeader, live on the response under
-// symbols, so one shared function replaces setHeader: no closure is made per response.
-const KEPT_VARY = Symbol('cors.keptVary');
-const ORIGINAL_SET_HEADER = Symbol('cors.setHeader');
-
-interface VaryKeepingResponse extends ServerResponse {
-  [KEPT_VARY]?: readonly string[];
-  [ORIGINAL_SET_HEADER]?: ServerResponse['setHeader'];
-}
-
-function setHeaderKeepingVary(
-  this: VaryKeepingResponse,
-  name: string,
-  value: number | string | readonly string[],
-): VaryKeepingResponse {
-  const kept = name.toLowerCase() === 'vary' ? mergeVary(value, this[KEPT_VARY] ?? []) : value;
-  const setHeader =
-    this[ORIGINAL_SET_HEADER] ?? (Object.getPrototypeOf(this) as ServerResponse).setHeader;
-  setHeader.call(this, name, kept);
-  return this;
+  res.setHeader(VARY, mergeVary(res.getHeader(VARY), names));
+  if (keep) keepVary(res, names);
 }
 
 // Node gives every request header but `set-cookie` as one string; the type also allows a list.

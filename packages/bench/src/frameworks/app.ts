@@ -13,7 +13,7 @@ export type AppVariant = 'bare' | 'incumbent' | 'ours' | 'floor';
 /** One configured app, ready to serve over HTTP or to be called in-process. */
 export type BenchApp =
   | {
-      /** A `node:http` request listener: node, Express, Koa (`app.callback()`) and NestJS. */
+      /** A `node:http` request listener: node, Express, Koa (`app.callback()`) and NestJS (both platforms). */
       readonly kind: 'node';
       readonly listener: RequestListener;
       /** Starts listening on 127.0.0.1 on a free port. */
@@ -42,7 +42,7 @@ export interface Framework {
   create(variant: AppVariant, policy: PolicyName): Promise<BenchApp>;
 }
 
-export type FrameworkName = 'node' | 'express' | 'koa' | 'hono' | 'nestjs';
+export type FrameworkName = 'node' | 'express' | 'koa' | 'hono' | 'nestjs' | 'nestjs-fastify';
 
 /** What every route answers, for every method: status 200 and this body. */
 export const ROUTE_BODY = 'route';

@@ -9,6 +9,7 @@ export const FRAMEWORK_NAMES: readonly FrameworkName[] = [
   'koa',
   'hono',
   'nestjs',
+  'nestjs-fastify',
 ];
 
 // Loaded on demand: a server process loads only its own framework (NestJS alone takes a while).
@@ -18,6 +19,7 @@ const loaders: Record<FrameworkName, () => Promise<Framework>> = {
   koa: async () => (await import('./koa.js')).koaFramework,
   hono: async () => (await import('./hono.js')).honoFramework,
   nestjs: async () => (await import('./nestjs.js')).nestjsFramework,
+  'nestjs-fastify': async () => (await import('./nestjs-fastify.js')).nestjsFastifyFramework,
 };
 
 export function loadFramework(name: string): Promise<Framework> {

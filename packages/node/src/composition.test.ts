@@ -1,0 +1,144 @@
+// Issue 14 point 1 and issue 18 point 3: CORS as one middleware among several, as rows of
+// @cors/conformance, on node:http, Express 5 and Express 4.
+import {
+  ROUTE_BODY,
+  ROUTE_VARY,
+  compositionRows,
+  rawWriteRows,
+  sendCompositionRow,
+  writeRawRoute,
+  type CompositionDriver,
+  type CompositionRow,
+} from '@cors/conformance';
+import express5 from 'express';
+import express4 from 'express4';
+import type { RequestListener } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { cors } from './index.js';
+import { withServer } from './test-server.js';
+
+const serve =
+  (listener: (row: CompositionRow) => RequestListener): CompositionDriver =>
+  (row) =>
+    withServer(listener(row), (url) => sendCompositionRow(url, row));
+
+// Plain node:http: the earlier "middleware" is the code before the handler; the caller's own
+// error handling answers a throwing route (or origin function) with an empty 500.
+const plain = serve(({ options, setup }) => {
+  const handler = cors(options);
+  return async (req, res) => {
+    res.setHeader('Vary', setup.before.vary);
+    res.setHeader(...setup.before.header);
+    try {
+      if (await handler(req, res)) return;
+      if (setup.route === 'throws') throw new Error('route failed');
+    } catch {
+      res.statusCode = 500;
+      res.end();
+      return;
+    }
+    if (writeRawRoute(res, setup.route)) return;
+    if (setup.route === 'sets-vary') res.setHeader('Vary', ROUTE_VARY);
+    res.end(ROUTE_BODY);
+  };
+});
+
+const onExpress = (express: typeof express5 | typeof express4): CompositionDriver =>
+  serve(({ options, setup }) => {
+    const app = express();
+    app.use((_req, res, next) => {
+      res.vary(setup.before.vary);
+      res.set(...setup.before.header);
+      next();
+    });
+    app.use(cors(options));
+    app.use((_req, res) => {
+      if (setup.route === 'throws') throw new Error('route failed');
+      if (writeRawRoute(res, setup.route)) return;
+      if (setup.route === 'sets-vary') res.set('Vary', ROUTE_VARY);
+      res.send(ROUTE_BODY);
+    });
+    return app;
+  });
+
+describe.each([
+  ['plain node:http', plain],
+  ['Express 5', onExpress(express5)],
+  ['Express 4', onExpress(express4)],
+])('CORS among other middleware on %s', (_name, drive) => {
+  it.each([...compositionRows, ...rawWriteRows])('$name', async (row) => {
+    expect(await drive(row)).toEqual(row.expected);
+  });
+});
+
+describe('keeping Vary without replacing methods on the response', () => {
+  const APP = 'https://app.example.com';
+
+  it.each([
+    ['Express 5', express5],
+    ['Express 4', express4],
+  ])(
+    'keeps Origin on %s when a sub-app mounted after cors (which swaps the response prototype) replaces Vary',
+    async (_name, express) => {
+      const sub = express();
+      sub.get('/', (_req, res) => void res.set('Vary', ROUTE_VARY).send(ROUTE_BODY));
+      const app = express();
+      app.use(cors({ origin: APP }));
+      app.use('/sub', sub);
+      await withServer(app, async (url) => {
+        const response = await fetch(`${url}/sub`, { headers: { origin: APP } });
+        expect(response.headers.get('vary')).toBe(`${ROUTE_VARY}, Origin`);
+        expect(await response.text()).toBe(ROUTE_BODY);
+      });
+    },
+  );
+
+  it('keeps Origin when something replaced the response’s own writeHead before cors, and still calls it', async () => {
+    const handler = cors({ origin: APP });
+    let calls = 0;
+    const listener: RequestListener = (req, res) => {
+      // As `on-headers` (morgan, response-time) does before the CORS layer runs.
+      const original = res.writeHead;
+      res.writeHead = function (this: typeof res, ...args: Parameters<typeof original>) {
+        calls++;
+        return original.apply(this, args);
+      } as typeof original;
+      if (!handler(req, res)) res.writeHead(200, { Vary: ROUTE_VARY }).end(ROUTE_BODY);
+    };
+    await withServer(listener, async (url) => {
+      const response = await fetch(url, { headers: { origin: APP } });
+      expect(response.headers.get('vary')).toBe(`${ROUTE_VARY}, Origin`);
+    });
+    expect(calls).toBe(1);
+  });
+
+  it('leaves the Vary of a response that no cors() handled as its route wrote it', async () => {
+    // The same process serves CORS responses (which wrap the inherited writeHead) and others.
+    const handler = cors({ origin: APP });
+    const listener: RequestListener = (req, res) => {
+      if (req.url === '/plain') {
+        res.writeHead(200, ['Vary', ROUTE_VARY]).end(ROUTE_BODY);
+        return;
+      }
+      if (!handler(req, res)) res.end(ROUTE_BODY);
+    };
+    await withServer(listener, async (url) => {
+      expect((await fetch(url, { headers: { origin: APP } })).headers.get('vary')).toBe('Origin');
+      const plainResponse = await fetch(`${url}/plain`, { headers: { origin: APP } });
+      expect(plainResponse.headers.get('vary')).toBe(ROUTE_VARY);
+    });
+  });
+
+  it('does not change a headers object given to writeHead', async () => {
+    const handler = cors({ origin: APP });
+    const headers = { Vary: ROUTE_VARY };
+    const listener: RequestListener = (req, res) => {
+      if (!handler(req, res)) res.writeHead(200, headers).end(ROUTE_BODY);
+    };
+    await withServer(listener, async (url) => {
+      const response = await fetch(url, { headers: { origin: APP } });
+      expect(response.headers.get('vary')).toBe(`${ROUTE_VARY}, Origin`);
+    });
+    expect(headers).toEqual({ Vary: ROUTE_VARY });
+  });
+});
