@@ -13,12 +13,17 @@ import { describe, expect, it } from 'vitest';
 import { routeApp, withServer } from './test-app.test-support.js';
 import { cors, CorsConfigError, type FastifyCorsOptions } from './index.js';
 
-describe.each(['plugin', 'route'] as const)('conformance rows over HTTP, policy on the %s', (place) => {
-  it.each([...allRows, ...originFailureRows])('$name', async (row) => {
-    const app = await routeApp(row.options, place);
-    expect(await withServer(app, (baseUrl) => sendRow(baseUrl, row.request))).toEqual(row.expected);
-  });
-});
+describe.each(['plugin', 'route'] as const)(
+  'conformance rows over HTTP, policy on the %s',
+  (place) => {
+    it.each([...allRows, ...originFailureRows])('$name', async (row) => {
+      const app = await routeApp(row.options, place);
+      expect(await withServer(app, (baseUrl) => sendRow(baseUrl, row.request))).toEqual(
+        row.expected,
+      );
+    });
+  },
+);
 
 describe('a burst over HTTP', () => {
   it(
@@ -43,7 +48,7 @@ describe('configuration errors', () => {
   });
 
   it.each(configErrorRows)(
-    "adding a route whose config.cors has $name throws CorsConfigError at once",
+    'adding a route whose config.cors has $name throws CorsConfigError at once',
     async (row) => {
       const app = Fastify();
       await app.register(cors);

@@ -164,7 +164,12 @@ function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done:
     // Fastify also serves `prefix + '/'` for a `/` route in a prefixed plugin without telling
     // `onRoute` (prefixTrailingSlash 'both', the default).
     const { prefix, routePath } = route as RouteOptions & { prefix?: string; routePath?: string };
-    if (routePath === '' && prefix !== undefined && prefix !== '' && route.prefixTrailingSlash !== 'no-slash') {
+    if (
+      routePath === '' &&
+      prefix !== undefined &&
+      prefix !== '' &&
+      route.prefixTrailingSlash !== 'no-slash'
+    ) {
       routes.add(route.method, `${route.url}/`, constraints, cors);
     }
   });
@@ -186,7 +191,10 @@ function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done:
     if (policy === undefined) {
       // CORS is off for this route: a preflight to it is refused, anything else left alone.
       if (!preflight) return next();
-      const refusal = refusePreflight('cors-disabled', `${cors.requestMethod as string} ${request.url}`);
+      const refusal = refusePreflight(
+        'cors-disabled',
+        `${cors.requestMethod as string} ${request.url}`,
+      );
       notify(refusal, request);
       return answer(request, reply, refusal, next);
     }
@@ -212,7 +220,9 @@ function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done:
     const slots = request as unknown as CorsSlots;
     // After `reply.callNotFound()` the request is the 404 handler's, whatever it was before.
     const route =
-      slots[ROUTE] === null || (slots[OWN_HOOK] && request.is404) ? resolveRoute(request) : slots[ROUTE];
+      slots[ROUTE] === null || (slots[OWN_HOOK] && request.is404)
+        ? resolveRoute(request)
+        : slots[ROUTE];
     if (route.policy === undefined || slots[OWN_HOOK]) return next(null, payload);
     applyOnSend(route, request, reply, payload, next);
   });
@@ -222,7 +232,10 @@ function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done:
   // preflight with `preflightContinue`) finds no route: the app's 404.
   fastify.options(
     '*',
-    { config: { [CATCH_ALL]: true }, logLevel: (options as { logLevel?: RouteOptions['logLevel'] }).logLevel },
+    {
+      config: { [CATCH_ALL]: true },
+      logLevel: (options as { logLevel?: RouteOptions['logLevel'] }).logLevel,
+    },
     (_request, reply) => {
       reply.callNotFound();
     },
@@ -234,7 +247,12 @@ function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done:
 const CATCH_ALL = Symbol('@cors/fastify catch-all');
 
 /** Records a decision for `onSend`, and ends the request when it is an answered preflight. */
-function answer(request: FastifyRequest, reply: FastifyReply, decision: CorsDecision, next: Done): void {
+function answer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  decision: CorsDecision,
+  next: Done,
+): void {
   (request as unknown as CorsSlots)[DECISION] = decision;
   if (decision.action !== 'respond') return next();
   // Fetch: a preflight answer has no body; its headers are set by `onSend`, as for any response.
@@ -245,7 +263,12 @@ function answer(request: FastifyRequest, reply: FastifyReply, decision: CorsDeci
  * The `origin` function failed: the error goes to Fastify's error handling, whose response gets
  * no grant but varies on what the answer would have depended on.
  */
-function failOrigin(request: FastifyRequest, vary: readonly string[], error: unknown, next: Done): void {
+function failOrigin(
+  request: FastifyRequest,
+  vary: readonly string[],
+  error: unknown,
+  next: Done,
+): void {
   (request as unknown as CorsSlots)[DECISION] = {
     kind: 'actual',
     allowed: false,

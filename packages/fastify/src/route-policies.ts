@@ -1,9 +1,14 @@
 // Per-route policies: the plugin's options merged with a route's `config.cors`, compiled once
 // per distinct result, and the table that tells a preflight which route it is asking about.
-import { CorsConfigError, createCorsPolicy, type CorsPolicy, type CorsConfigIssue } from '@cors/core';
+import {
+  CorsConfigError,
+  createCorsPolicy,
+  type CorsPolicy,
+  type CorsConfigIssue,
+} from '@cors/core';
 import type { FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
-import type { FastifyCorsOptions, RouteCorsOptions } from './options.js';
+import type { FastifyCorsOptions } from './options.js';
 
 /** How one route answers CORS requests. Built at start-up; shared by routes with equal options. */
 export interface RouteCors {
@@ -102,7 +107,11 @@ function ownOptions(options: object, what: string): Record<string, unknown> {
   const own: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (typeof options !== 'object' || options === null) {
     throw new CorsConfigError([
-      { option: what, value: options, message: `${describe(options)} is not an object of CORS options` },
+      {
+        option: what,
+        value: options,
+        message: `${describe(options)} is not an object of CORS options`,
+      },
     ]);
   }
   for (const name of Object.keys(options)) {
@@ -111,7 +120,10 @@ function ownOptions(options: object, what: string): Record<string, unknown> {
   return own;
 }
 
-function compileForRoute(options: Record<string, unknown>, route: string): CorsPolicy<FastifyRequest> {
+function compileForRoute(
+  options: Record<string, unknown>,
+  route: string,
+): CorsPolicy<FastifyRequest> {
   try {
     return createCorsPolicy<FastifyRequest>(options);
   } catch (error) {
@@ -126,7 +138,11 @@ function compileForRoute(options: Record<string, unknown>, route: string): CorsP
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : String(value);
+  return typeof value === 'string'
+    ? JSON.stringify(value)
+    : Array.isArray(value)
+      ? 'an array'
+      : String(value);
 }
 
 /** One route as a preflight sees it. */
@@ -165,14 +181,15 @@ export class PreflightRoutes {
   constructor(settings: RouterSettings) {
     const router = settings.routerOptions ?? {};
     // `useSemicolonDelimiter` is read by find-my-way 9 but missing from its types.
-    const config: FindMyWay.Config<FindMyWay.HTTPVersion.V1> & { useSemicolonDelimiter?: boolean } = {
-      caseSensitive: router.caseSensitive ?? settings.caseSensitive,
-      ignoreTrailingSlash: router.ignoreTrailingSlash ?? settings.ignoreTrailingSlash,
-      ignoreDuplicateSlashes: router.ignoreDuplicateSlashes ?? settings.ignoreDuplicateSlashes,
-      maxParamLength: router.maxParamLength ?? settings.maxParamLength,
-      allowUnsafeRegex: router.allowUnsafeRegex ?? settings.allowUnsafeRegex,
-      useSemicolonDelimiter: router.useSemicolonDelimiter ?? settings.useSemicolonDelimiter,
-    };
+    const config: FindMyWay.Config<FindMyWay.HTTPVersion.V1> & { useSemicolonDelimiter?: boolean } =
+      {
+        caseSensitive: router.caseSensitive ?? settings.caseSensitive,
+        ignoreTrailingSlash: router.ignoreTrailingSlash ?? settings.ignoreTrailingSlash,
+        ignoreDuplicateSlashes: router.ignoreDuplicateSlashes ?? settings.ignoreDuplicateSlashes,
+        maxParamLength: router.maxParamLength ?? settings.maxParamLength,
+        allowUnsafeRegex: router.allowUnsafeRegex ?? settings.allowUnsafeRegex,
+        useSemicolonDelimiter: router.useSemicolonDelimiter ?? settings.useSemicolonDelimiter,
+      };
     this.#router = FindMyWay(config);
   }
 
@@ -204,9 +221,17 @@ export class PreflightRoutes {
       return NONE;
     }
     if (found === null) return NONE;
+    const entries = found.store as readonly RouteEntry[];
+    // As find-my-way: a route whose host constraint matches wins over routes without one.
+    const hostMatched = entries.some(
+      (entry) => entry.host !== undefined && matchesHost(entry.host, host),
+    );
     let cors: RouteCors | undefined;
-    for (const entry of found.store as readonly RouteEntry[]) {
-      if (!matchesHost(entry.host, host)) continue;
+    for (const entry of entries) {
+      const candidate = hostMatched
+        ? entry.host !== undefined && matchesHost(entry.host, host)
+        : entry.host === undefined;
+      if (!candidate) continue;
       // Fetch: never guess. Routes that only a header the preflight lacks tells apart must agree.
       if (cors !== undefined && cors !== entry.cors) return AMBIGUOUS;
       cors = entry.cors;

@@ -7,7 +7,8 @@ export const APP = 'https://app.example.com';
 export const ADMIN = 'https://admin.example.com';
 export const EVIL = 'https://evil.example.net';
 export const GRANT = { 'access-control-allow-origin': APP, vary: 'Origin' };
-export const VARY_PREFLIGHT = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
+export const VARY_PREFLIGHT =
+  'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
 export const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 
 /** Where a row's options go: on the plugin, or in the route's `config.cors` as well. */
@@ -23,7 +24,7 @@ export async function routeApp(
 ): Promise<FastifyInstance> {
   const app = Fastify();
   await app.register(cors, options);
-  const config = place === 'route' ? { cors: { ...options } } : {};
+  const config: { cors?: FastifyCorsOptions } = place === 'route' ? { cors: { ...options } } : {};
   app.all('/', { config }, async () => ROUTE_BODY);
   return app;
 }

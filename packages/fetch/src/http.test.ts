@@ -42,7 +42,11 @@ function sendRaw(
   baseUrl: string,
   method: string,
   headers: Record<string, string | string[]>,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(new URL('/', baseUrl), { method, agent: false }, (res) => {
       let body = '';
@@ -105,7 +109,11 @@ describe('handlers, over HTTP', () => {
       async () => {
         throw new Error('database down');
       },
-      { origin: APP, credentials: true, onError: () => Response.json({ error: 'down' }, { status: 500 }) },
+      {
+        origin: APP,
+        credentials: true,
+        onError: () => Response.json({ error: 'down' }, { status: 500 }),
+      },
     );
     await withServer(fetch, async (baseUrl) => {
       const response = await globalThis.fetch(baseUrl, { headers: { origin: APP } });
@@ -118,13 +126,15 @@ describe('handlers, over HTTP', () => {
   });
 
   it('merges Origin into the Vary the handler set', async () => {
-    const fetch = withCors(
-      () => new Response('zipped', { headers: { Vary: 'Accept-Encoding' } }),
-      { origin: APP },
-    );
+    const fetch = withCors(() => new Response('zipped', { headers: { Vary: 'Accept-Encoding' } }), {
+      origin: APP,
+    });
     await withServer(fetch, async (baseUrl) => {
       const response = await globalThis.fetch(baseUrl, { headers: { origin: APP } });
-      expect(pickCorsHeaders(response.headers)).toEqual({ ...GRANT, vary: 'Accept-Encoding, Origin' });
+      expect(pickCorsHeaders(response.headers)).toEqual({
+        ...GRANT,
+        vary: 'Accept-Encoding, Origin',
+      });
     });
   });
 
@@ -153,9 +163,13 @@ describe('handlers, over HTTP', () => {
       onDecision: (decision, request) => calls.push([decision, request.headers.get('x-tenant')]),
     });
     await withServer(fetch, async (baseUrl) => {
-      const granted = await globalThis.fetch(baseUrl, { headers: { origin: APP, 'x-tenant': 'acme' } });
+      const granted = await globalThis.fetch(baseUrl, {
+        headers: { origin: APP, 'x-tenant': 'acme' },
+      });
       expect(pickCorsHeaders(granted.headers)).toEqual(GRANT);
-      const refused = await globalThis.fetch(baseUrl, { headers: { origin: EVIL, 'x-tenant': 'acme' } });
+      const refused = await globalThis.fetch(baseUrl, {
+        headers: { origin: EVIL, 'x-tenant': 'acme' },
+      });
       expect(pickCorsHeaders(refused.headers)).toEqual({ vary: 'Origin' });
     });
     expect(calls.map(([decision, tenant]) => [decision.allowed, tenant])).toEqual([
@@ -165,26 +179,40 @@ describe('handlers, over HTTP', () => {
   });
 
   it('gives no grant to two Origin header lines, even of allowed origins', async () => {
-    await withServer(routeHandler({ origin: [APP, 'https://admin.example.com'] }), async (baseUrl) => {
-      const response = await sendRaw(baseUrl, 'GET', { Origin: [APP, 'https://admin.example.com'] });
-      expect([response.status, response.body]).toEqual([200, ROUTE_BODY]);
-      expect(pickCorsHeaders(response.headers)).toEqual({ vary: 'Origin' });
-    });
+    await withServer(
+      routeHandler({ origin: [APP, 'https://admin.example.com'] }),
+      async (baseUrl) => {
+        const response = await sendRaw(baseUrl, 'GET', {
+          Origin: [APP, 'https://admin.example.com'],
+        });
+        expect([response.status, response.body]).toEqual([200, ROUTE_BODY]);
+        expect(pickCorsHeaders(response.headers)).toEqual({ vary: 'Origin' });
+      },
+    );
   });
 
   it.each([
     ['an answered preflight with the default 204', {}, APP, 204, undefined],
-    ['an answered preflight with optionsSuccessStatus 200', { optionsSuccessStatus: 200 }, APP, 200, '0'],
+    [
+      'an answered preflight with optionsSuccessStatus 200',
+      { optionsSuccessStatus: 200 },
+      APP,
+      200,
+      '0',
+    ],
     ['a refused preflight', {}, EVIL, 403, '0'],
-  ] as const)('sends %s with an empty body that is not chunked', async (_, extra, origin, status, length) => {
-    await withServer(routeHandler({ origin: APP, ...extra }), async (baseUrl) => {
-      const response = await sendRaw(baseUrl, 'OPTIONS', {
-        Origin: origin,
-        'Access-Control-Request-Method': 'GET',
+  ] as const)(
+    'sends %s with an empty body that is not chunked',
+    async (_, extra, origin, status, length) => {
+      await withServer(routeHandler({ origin: APP, ...extra }), async (baseUrl) => {
+        const response = await sendRaw(baseUrl, 'OPTIONS', {
+          Origin: origin,
+          'Access-Control-Request-Method': 'GET',
+        });
+        expect([response.status, response.body]).toEqual([status, '']);
+        expect(response.headers['content-length']).toBe(length);
+        expect(response.headers['transfer-encoding']).toBeUndefined();
       });
-      expect([response.status, response.body]).toEqual([status, '']);
-      expect(response.headers['content-length']).toBe(length);
-      expect(response.headers['transfer-encoding']).toBeUndefined();
-    });
-  });
+    },
+  );
 });

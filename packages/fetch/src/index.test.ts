@@ -22,7 +22,9 @@ function request(method: string, headers: Record<string, string> = {}): Request 
 
 describe('conformance rows, in-process', () => {
   it.each(allRows)('$name', async (row) => {
-    const response = await routeHandler(row.options)(request(row.request.method, row.request.headers));
+    const response = await routeHandler(row.options)(
+      request(row.request.method, row.request.headers),
+    );
     expect(await observe(response)).toEqual(row.expected);
   });
 
@@ -36,13 +38,16 @@ describe('conformance rows, in-process', () => {
 });
 
 describe('configuration errors', () => {
-  it.each(configErrorRows)('withCors() throws CorsConfigError at start-up for $name', async (row) => {
-    await expectConfigError(
-      () => withCors(() => new Response(), row.options as WithCorsOptions),
-      row,
-      CorsConfigError,
-    );
-  });
+  it.each(configErrorRows)(
+    'withCors() throws CorsConfigError at start-up for $name',
+    async (row) => {
+      await expectConfigError(
+        () => withCors(() => new Response(), row.options as WithCorsOptions),
+        row,
+        CorsConfigError,
+      );
+    },
+  );
 
   it.each([
     ['a string other than rethrow', 'log'],
@@ -162,17 +167,25 @@ describe('a handler that throws', () => {
   const granted = { ...GRANT, 'access-control-allow-credentials': 'true' };
 
   it.each([
-    ['throws', () => { throw new Error('database down'); }],
+    [
+      'throws',
+      () => {
+        throw new Error('database down');
+      },
+    ],
     ['rejects', () => Promise.reject(new Error('database down'))],
-  ] as const)('answers 500 with the grant when the handler %s, and logs the error by default', async (_, fail) => {
-    const [response, logged] = await withErrorLog(async () =>
-      withCors(fail, credentialed)(request('GET', { origin: APP })),
-    );
-    expect(response.status).toBe(500);
-    expect(await response.text()).toBe('Internal Server Error');
-    expect(pickCorsHeaders(response.headers)).toEqual(granted);
-    expect(logged).toEqual([new Error('database down')]);
-  });
+  ] as const)(
+    'answers 500 with the grant when the handler %s, and logs the error by default',
+    async (_, fail) => {
+      const [response, logged] = await withErrorLog(async () =>
+        withCors(fail, credentialed)(request('GET', { origin: APP })),
+      );
+      expect(response.status).toBe(500);
+      expect(await response.text()).toBe('Internal Server Error');
+      expect(pickCorsHeaders(response.headers)).toEqual(granted);
+      expect(logged).toEqual([new Error('database down')]);
+    },
+  );
 
   it("sends onError's own response with the grant merged in, and gives it the request", async () => {
     const seen: unknown[] = [];
@@ -184,17 +197,23 @@ describe('a handler that throws', () => {
         ...credentialed,
         onError: async (error, req) => {
           seen.push(error, req);
-          return Response.json({ error: (error as Error).message }, {
-            status: 403,
-            headers: { Vary: 'Authorization' },
-          });
+          return Response.json(
+            { error: (error as Error).message },
+            {
+              status: 403,
+              headers: { Vary: 'Authorization' },
+            },
+          );
         },
       },
     );
     const req = request('GET', { origin: APP });
     const response = await handler(req);
     expect([response.status, await response.json()]).toEqual([403, { error: 'not yours' }]);
-    expect(pickCorsHeaders(response.headers)).toEqual({ ...granted, vary: 'Authorization, Origin' });
+    expect(pickCorsHeaders(response.headers)).toEqual({
+      ...granted,
+      vary: 'Authorization, Origin',
+    });
     expect(seen).toEqual([new Error('not yours'), req]);
   });
 

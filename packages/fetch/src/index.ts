@@ -118,7 +118,10 @@ export function withCors<R extends Request = Request, Args extends unknown[] = [
 
 type Grant = Readonly<Record<string, string>>;
 type Answer = Response | Promise<Response>;
-type ErrorReporter<R> = (error: unknown, request: R) => Response | undefined | Promise<Response | undefined>;
+type ErrorReporter<R> = (
+  error: unknown,
+  request: R,
+) => Response | undefined | Promise<Response | undefined>;
 
 const NO_GRANT: Grant = {};
 
