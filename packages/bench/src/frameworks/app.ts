@@ -42,7 +42,7 @@ export interface Framework {
   create(variant: AppVariant, policy: PolicyName): Promise<BenchApp>;
 }
 
-export type FrameworkName = 'node' | 'express' | 'koa' | 'hono' | 'nestjs';
+export type FrameworkName = 'node' | 'express' | 'koa' | 'hono' | 'nestjs' | 'fastify' | 'fetch';
 
 /** What every route answers, for every method: status 200 and this body. */
 export const ROUTE_BODY = 'route';

@@ -9,7 +9,15 @@ export const FRAMEWORK_NAMES: readonly FrameworkName[] = [
   'koa',
   'hono',
   'nestjs',
+  'fastify',
+  'fetch',
 ];
+
+/**
+ * Frameworks measured in-process only: a runtime-neutral Fetch-API handler has no server of its
+ * own (on Node it would measure `@hono/node-server`, already measured with Hono).
+ */
+export const IN_PROCESS_ONLY: readonly FrameworkName[] = ['fetch'];
 
 // Loaded on demand: a server process loads only its own framework (NestJS alone takes a while).
 const loaders: Record<FrameworkName, () => Promise<Framework>> = {
@@ -18,6 +26,8 @@ const loaders: Record<FrameworkName, () => Promise<Framework>> = {
   koa: async () => (await import('./koa.js')).koaFramework,
   hono: async () => (await import('./hono.js')).honoFramework,
   nestjs: async () => (await import('./nestjs.js')).nestjsFramework,
+  fastify: async () => (await import('./fastify.js')).fastifyFramework,
+  fetch: async () => (await import('./fetch.js')).fetchFramework,
 };
 
 export function loadFramework(name: string): Promise<Framework> {
