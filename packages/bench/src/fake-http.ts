@@ -67,6 +67,19 @@ export function fetchRequest(spec: BenchRequest): Request {
 
 export function observeNode(res: ServerResponse): Observed {
   const headers: Record<string, string | undefined> = {};
+  // The head as written: Fastify passes its headers to `writeHead`, which serializes them
+  // without recording them where `getHeaders()` reads.
+  const head = (res as unknown as { _header?: unknown })._header;
+  if (typeof head === 'string') {
+    for (const line of head.split('\r\n').slice(1)) {
+      const colon = line.indexOf(':');
+      if (colon <= 0) continue;
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    }
+    return { status: res.statusCode, headers };
+  }
   for (const [name, value] of Object.entries(res.getHeaders())) {
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
