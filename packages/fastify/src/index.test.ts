@@ -423,6 +423,18 @@ describe('preflights', () => {
     expect(later).toHaveBeenCalledOnce();
   });
 
+  it("are answered with the target route's policy even on an OPTIONS route with CORS off", async () => {
+    const app = await appWith({ origin: APP });
+    app.options('/x', { config: { cors: false } }, () => 'own OPTIONS');
+    app.put('/x', () => 'x');
+    await withServer(app, async (baseUrl) => {
+      const answered = await send(baseUrl, '/x', preflight('PUT'), 'OPTIONS');
+      expect([answered.status, answered.headers]).toEqual([204, preflightGrant(APP)]);
+      const own = await send(baseUrl, '/x', { origin: APP }, 'OPTIONS');
+      expect([own.body, own.headers]).toEqual(['own OPTIONS', {}]);
+    });
+  });
+
   it('hand on to the 404 with preflightContinue when no OPTIONS route exists, keeping the grant', async () => {
     const app = await appWith({ origin: APP, preflightContinue: true });
     app.put('/x', () => 'x');

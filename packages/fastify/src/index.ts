@@ -223,7 +223,9 @@ function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done:
       slots[ROUTE] === null || (slots[OWN_HOOK] && request.is404)
         ? resolveRoute(request)
         : slots[ROUTE];
-    if (route.policy === undefined || slots[OWN_HOOK]) return next(null, payload);
+    if (slots[OWN_HOOK]) return next(null, payload);
+    // A route with CORS off sends nothing, unless a preflight to another route was answered here.
+    if (route.policy === undefined && slots[DECISION] === null) return next(null, payload);
     applyOnSend(route, request, reply, payload, next);
   });
 
