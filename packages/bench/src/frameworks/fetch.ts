@@ -1,5 +1,11 @@
 import { createAdaptorServer } from '@hono/node-server';
-import { ROUTE_BODY, listenOnLoopback, type BenchApp, type Framework, importAdapter } from './app.js';
+import {
+  ROUTE_BODY,
+  listenOnLoopback,
+  type BenchApp,
+  type Framework,
+  importAdapter,
+} from './app.js';
 import { ourOptions } from './incumbent-options.js';
 
 /**
