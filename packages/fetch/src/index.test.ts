@@ -162,6 +162,15 @@ function freeze(headers: Headers): Headers {
   return frozen;
 }
 
+describe('a handler that returns nothing', () => {
+  it("passes Bun's undefined after server.upgrade() through untouched", async () => {
+    const upgraded = withCors(() => undefined as unknown as Response, { origin: APP });
+    expect(upgraded(request('GET', { origin: APP }))).toBeUndefined();
+    const later = withCors(async () => undefined as unknown as Response, { origin: APP });
+    expect(await later(request('GET', { origin: APP }))).toBeUndefined();
+  });
+});
+
 describe('a handler that throws', () => {
   const credentialed = { origin: APP, credentials: true };
   const granted = { ...GRANT, 'access-control-allow-credentials': 'true' };
