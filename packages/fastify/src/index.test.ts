@@ -269,6 +269,16 @@ describe('per-route policies', () => {
     ]);
   });
 
+  it("matches preflights with the app's router settings (trailing slash, case)", async () => {
+    const app = Fastify({ routerOptions: { ignoreTrailingSlash: true, caseSensitive: false } });
+    await app.register(cors, { origin: APP });
+    app.put('/Items/:id', { config: { cors: { origin: ADMIN } } }, () => 'stored');
+    await withServer(app, async (baseUrl) => {
+      const answered = await send(baseUrl, '/items/7/', preflight('PUT', ADMIN), 'OPTIONS');
+      expect([answered.status, answered.headers]).toEqual([204, preflightGrant(ADMIN)]);
+    });
+  });
+
   it('refuses a preflight when routes only a version tells apart have different policies', async () => {
     const app = await appWith({ origin: APP });
     app.put('/v', { constraints: { version: '1.0.0' } }, () => 'v1');
