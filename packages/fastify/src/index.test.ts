@@ -394,6 +394,21 @@ describe('mounting', () => {
     });
   });
 
+  it('compares a requested method as sent, and takes a lower-case one for no route', async () => {
+    const lines: string[] = [];
+    const app = Fastify({
+      logger: { level: 'warn', stream: { write: (line: string) => lines.push(line) } },
+    });
+    await app.register(cors, { origin: APP, methods: '*' });
+    app.put('/seen', { config: { cors: { origin: ADMIN } } }, () => 'seen');
+    await withServer(app, async (baseUrl) => {
+      // No `put` route (Fastify routes `PUT` only): the plugin's policy, which allows any method.
+      const lower = await send(baseUrl, '/seen', preflight('put'), 'OPTIONS');
+      expect([lower.status, lower.headers['access-control-allow-methods']]).toEqual([204, '*']);
+    });
+    expect(lines).toEqual([]);
+  });
+
   it('gives no preflight grant to a route declared before the plugin loaded, and logs the fix once', async () => {
     const lines: string[] = [];
     const app = Fastify({

@@ -80,7 +80,7 @@ function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done:
   const { plugin } = policies;
   const routes = new PreflightRoutes(fastify.initialConfig as RouterSettings);
   const { onDecision, debug } = options;
-  const warned = new Set<string>();
+  let warned = false;
 
   if (!fastify.hasRequestDecorator(ROUTE as unknown as string)) {
     fastify.decorateRequest(ROUTE as unknown as string, null);
@@ -97,11 +97,12 @@ function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done:
   /**
    * A route Fastify added before this plugin loaded: `onRoute` never saw it, so its own options
    * were never checked. Without any, the plugin's policy applies; with some, nothing is granted
-   * (never guess), and the fix is logged once.
+   * (never guess), and the fix is logged the first time.
    */
   const unseen = (request: FastifyRequest, what: string): RouteCors => {
-    if (!warned.has(what)) {
-      warned.add(what);
+    // Once per plugin, not per URL: the URLs come from clients, and must not grow a set.
+    if (!warned) {
+      warned = true;
       request.log.warn(
         `@cors/fastify: ${what} was declared before the plugin loaded, so its CORS options were never checked and it gets no grant; ` +
           'declare routes after `await app.register(cors, options)` or in a plugin registered after it',
@@ -135,8 +136,12 @@ function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done:
     if (lookup.found === 'ambiguous') {
       return refusePreflight('route-ambiguous', `${requestMethod} ${request.url}`);
     }
-    // Fastify may know a route this plugin never saw (declared before it loaded).
-    if (fastify.findRoute({ method: requestMethod, url: request.url }) !== null) {
+    // Fastify may know a route this plugin never saw (declared before it loaded). Its
+    // `findRoute` upper-cases the method, which Fastify's own routing never does.
+    if (
+      requestMethod === requestMethod.toUpperCase() &&
+      fastify.findRoute({ method: requestMethod, url: request.url }) !== null
+    ) {
       return unseen(request, `route ${requestMethod} ${request.url}`);
     }
     return plugin;
