@@ -9,6 +9,8 @@ exercise('require', {
   koa: require('@cors/koa'),
   hono: require('@cors/hono'),
   nestjs: require('@cors/nestjs'),
+  fastify: require('@cors/fastify'),
+  fetch: require('@cors/fetch'),
 }).catch((error) => {
   console.error(error);
   process.exit(1);

@@ -6,6 +6,9 @@ import { cors as nodeCors } from '@cors/node';
 import { cors as koaCors } from '@cors/koa';
 import { cors as honoCors } from '@cors/hono';
 import { AllowOrigin, CorsModule, DisableCors } from '@cors/nestjs';
+import { cors as fastifyCors, type FastifyCorsOptions } from '@cors/fastify';
+import { withCors, type WithCorsOptions } from '@cors/fetch';
+import Fastify from 'fastify';
 import type { Context as KoaContext } from 'koa';
 import type { Context as HonoContext } from 'hono';
 
@@ -31,6 +34,26 @@ export const koa = koaCors({
 export const hono = honoCors({
   origin: async (origin: string, c: HonoContext) => c.req.path !== '/x' && origin !== '',
 });
+
+export async function fastifyApp(): Promise<ReturnType<typeof Fastify>> {
+  const app = Fastify();
+  const pluginOptions: FastifyCorsOptions = {
+    origin: (origin, request) => request.url !== '/x' && origin !== '',
+  };
+  await app.register(fastifyCors, pluginOptions);
+  // The route config is typed by the plugin's module augmentation.
+  app.get('/public', { config: { cors: { origin: '*', credentials: false } } }, () => 'hi');
+  app.post('/webhook', { config: { cors: false } }, () => 'ok');
+  return app;
+}
+
+const fetchOptions: WithCorsOptions = { origin: ['https://app.example.com'], onError: 'rethrow' };
+export const worker = {
+  fetch: withCors(
+    (request: Request, env: { NAME: string }) => new Response(`${request.method} ${env.NAME}`),
+    fetchOptions,
+  ),
+};
 
 // @ts-expect-error: `exposeHeaders` is a typo of `exposedHeaders`.
 export const typo: CorsOptions = { origin: 'https://app.example.com', exposeHeaders: ['x-id'] };

@@ -24,7 +24,7 @@ cd "$work/app"
 echo '{ "name": "cors-consumer", "private": true, "version": "1.0.0" }' > package.json
 # Framework versions match the ones the packages are tested with.
 npm install --no-audit --no-fund --loglevel=error "$work"/tarballs/*.tgz \
-  express@5.3.0 @types/express@5.0.6 koa@3.3.0 @types/koa@3.0.3 hono@4.13.19 @hono/node-server@2.1.9 \
+  express@5.3.0 @types/express@5.0.6 koa@3.3.0 @types/koa@3.0.3 hono@4.13.19 @hono/node-server@2.1.9 fastify@5.11.3 \
   @nestjs/common@11.2.10 @nestjs/core@11.2.10 @nestjs/platform-express@11.2.10 \
   reflect-metadata@0.2.2 rxjs@7.8.2 typescript@5.9.3 @types/node@20.19.25
 

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { FRAMEWORK_NAMES } from './frameworks/index.js';
+import { FRAMEWORK_NAMES, IN_PROCESS_ONLY } from './frameworks/index.js';
 import {
   pinLoadGenerator,
   runHttpBenchmark,
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   );
   const rounds = numberFlag(flags, 'rounds', flags.quick ? 3 : 7);
   let httpPlan: HttpPlan = {
-    frameworks,
+    frameworks: frameworks.filter((name) => !(IN_PROCESS_ONLY as readonly string[]).includes(name)),
     workloads,
     rounds,
     durationSeconds: numberFlag(flags, 'duration', flags.quick ? 0.12 : 0.6),

@@ -46,6 +46,16 @@ const ADAPTERS: readonly Adapter[] = [
     load: async () => (await import('./servers/hono.js')).startHonoApi,
   },
   {
+    name: 'Fastify',
+    packageName: 'fastify',
+    load: async () => (await import('./servers/fastify.js')).startFastifyApi,
+  },
+  {
+    name: 'Fetch (withCors)',
+    packageName: 'fetch',
+    load: async () => (await import('./servers/fetch.js')).startFetchApi,
+  },
+  {
     name: 'NestJS (Express)',
     packageName: 'nestjs',
     load: async () => (await import('./servers/nestjs.js')).startNestExpressApi,

@@ -42,7 +42,15 @@ export interface Framework {
   create(variant: AppVariant, policy: PolicyName): Promise<BenchApp>;
 }
 
-export type FrameworkName = 'node' | 'express' | 'koa' | 'hono' | 'nestjs' | 'nestjs-fastify';
+export type FrameworkName =
+  | 'node'
+  | 'express'
+  | 'koa'
+  | 'hono'
+  | 'nestjs'
+  | 'nestjs-fastify'
+  | 'fastify'
+  | 'fetch';
 
 /** What every route answers, for every method: status 200 and this body. */
 export const ROUTE_BODY = 'route';

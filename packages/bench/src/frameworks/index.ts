@@ -10,7 +10,15 @@ export const FRAMEWORK_NAMES: readonly FrameworkName[] = [
   'hono',
   'nestjs',
   'nestjs-fastify',
+  'fastify',
+  'fetch',
 ];
+
+/**
+ * Frameworks measured in-process only: a runtime-neutral Fetch-API handler has no server of its
+ * own (on Node it would measure `@hono/node-server`, already measured with Hono).
+ */
+export const IN_PROCESS_ONLY: readonly FrameworkName[] = ['fetch'];
 
 // Loaded on demand: a server process loads only its own framework (NestJS alone takes a while).
 const loaders: Record<FrameworkName, () => Promise<Framework>> = {
@@ -20,6 +28,8 @@ const loaders: Record<FrameworkName, () => Promise<Framework>> = {
   hono: async () => (await import('./hono.js')).honoFramework,
   nestjs: async () => (await import('./nestjs.js')).nestjsFramework,
   'nestjs-fastify': async () => (await import('./nestjs-fastify.js')).nestjsFastifyFramework,
+  fastify: async () => (await import('./fastify.js')).fastifyFramework,
+  fetch: async () => (await import('./fetch.js')).fetchFramework,
 };
 
 export function loadFramework(name: string): Promise<Framework> {

@@ -1,0 +1,35 @@
+// One Fetch-API handler with CORS, for any runtime: paste it into Bun, Deno or a Worker as is.
+import { withCors } from '@cors/fetch';
+
+const todos = [{ id: 1, title: 'Write the README' }];
+
+async function api(request: Request): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  if (pathname === '/api/todos' && request.method === 'GET') {
+    return Response.json(todos, { headers: { 'X-Request-Id': crypto.randomUUID() } });
+  }
+  if (pathname === '/api/todos' && request.method === 'POST') {
+    return Response.json({ id: todos.length + 1, ...(await request.json()) }, { status: 201 });
+  }
+  if (pathname === '/api/old-todos')
+    return Response.redirect(new URL('/api/todos', request.url), 301);
+  if (pathname === '/api/boom') throw new Error('the database is down');
+  return Response.json({ error: 'not found' }, { status: 404 });
+}
+
+export const handler = withCors(api, {
+  origin: ['http://localhost:5173', 'https://app.example.com'],
+  credentials: true,
+  exposedHeaders: ['X-Request-Id'],
+  maxAge: 600,
+  debug: true, // log every refusal with its fix
+  // The 500 keeps its CORS headers; report the error, then answer with JSON.
+  onError: (error) => {
+    console.error('handler failed:', error);
+    return Response.json({ error: 'internal' }, { status: 500 });
+  },
+});
+
+// Bun:     Bun.serve({ port: 3007, fetch: handler });
+// Deno:    Deno.serve({ port: 3007 }, handler);
+// Workers: export default { fetch: handler };

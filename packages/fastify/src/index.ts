@@ -1,0 +1,369 @@
+import {
+  VARY,
+  classifyRequest,
+  explainRefusal,
+  isPromiseLike,
+  mergeVary,
+  refusePreflight,
+  type CorsDecision,
+  type CorsRequest,
+} from '@cors/core';
+import type {
+  FastifyInstance,
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+  RouteOptions,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import type { FastifyCorsOptions } from './options.js';
+import {
+  DISABLED,
+  PreflightRoutes,
+  RoutePolicies,
+  type RouteCors,
+  type RouterSettings,
+} from './route-policies.js';
+
+export { CorsConfigError } from '@cors/core';
+export type { CorsDecision, CorsOptions } from '@cors/core';
+export type { FastifyCorsOptions, RouteCorsOptions } from './options.js';
+
+// Per-request state, declared on Fastify's Request with `decorateRequest` (so every request
+// object keeps one shape): the route's CORS and the decision made in `onRequest`.
+const ROUTE = Symbol('@cors/fastify route');
+const DECISION = Symbol('@cors/fastify decision');
+const OWN_HOOK = Symbol('@cors/fastify own hook');
+// Marks a route's config with its CORS, in `onRoute` (Fastify copies the config's symbols).
+const ROUTE_CORS = Symbol('@cors/fastify route cors');
+
+interface CorsSlots {
+  [ROUTE]: RouteCors | null;
+  [DECISION]: CorsDecision | null;
+  /** Whether the route has our `onSend` among its own hooks (added in `onRoute`). */
+  [OWN_HOOK]: boolean;
+}
+
+type Done = (error?: Error) => void;
+type SendDone = (error: Error | null, payload?: unknown) => void;
+
+/**
+ * The CORS plugin for Fastify 5. Registered on the app, it covers every route declared after it
+ * (it is wrapped with `fastify-plugin`, as `@fastify/cors` is); registered inside an
+ * encapsulated plugin, only that plugin's routes. A route's `config.cors` merges its own options
+ * over the plugin's, option by option (`false` turns CORS off there); they are checked when the
+ * route is added. Preflights are answered by the policy of the route that would serve the
+ * requested method, found with Fastify's router; no `OPTIONS` route needs declaring. The
+ * `origin` function and `onDecision` receive Fastify's request. Invalid options make the app
+ * fail to start with `CorsConfigError`.
+ *
+ * @example
+ * await app.register(cors, { origin: ['https://app.example.com'], credentials: true });
+ * app.get('/public', { config: { cors: { origin: '*', credentials: false } } }, () => 'hi');
+ * app.post('/webhook', { config: { cors: false } }, handler);
+ */
+export const cors: FastifyPluginCallback<FastifyCorsOptions> = fp(corsPlugin, {
+  fastify: '5.x',
+  name: '@cors/fastify',
+});
+
+export default cors;
+
+function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done: Done): void {
+  let policies: RoutePolicies;
+  try {
+    policies = new RoutePolicies(options);
+  } catch (error) {
+    // avvio takes a callback plugin's failure only through `done`: the app then fails to start.
+    return done(error as Error);
+  }
+  const { plugin } = policies;
+  const routes = new PreflightRoutes(fastify.initialConfig as RouterSettings);
+  const { onDecision, debug } = options;
+  let warned = false;
+
+  if (!fastify.hasRequestDecorator(ROUTE as unknown as string)) {
+    fastify.decorateRequest(ROUTE as unknown as string, null);
+    fastify.decorateRequest(DECISION as unknown as string, null);
+    fastify.decorateRequest(OWN_HOOK as unknown as string, false);
+  }
+
+  /** A refusal no policy made (a route with CORS off, or an ambiguous one): reported as theirs are. */
+  const notify = (decision: CorsDecision, request: FastifyRequest): void => {
+    if (debug) (debug === true ? console.warn : debug)(explainRefusal(decision));
+    onDecision?.(decision, request);
+  };
+
+  /**
+   * A route Fastify added before this plugin loaded: `onRoute` never saw it, so its own options
+   * were never checked. Without any, the plugin's policy applies; with some, nothing is granted
+   * (never guess), and the fix is logged the first time.
+   */
+  const unseen = (request: FastifyRequest, what: string): RouteCors => {
+    // Once per plugin, not per URL: the URLs come from clients, and must not grow a set.
+    if (!warned) {
+      warned = true;
+      request.log.warn(
+        `@cors/fastify: ${what} was declared before the plugin loaded, so its CORS options were never checked and it gets no grant; ` +
+          'declare routes after `await app.register(cors, options)` or in a plugin registered after it',
+      );
+    }
+    return DISABLED;
+  };
+
+  /** The CORS of the route Fastify dispatched the request to, recorded on the request. */
+  const resolveRoute = (request: FastifyRequest): RouteCors => {
+    const slots = request as unknown as CorsSlots;
+    const config = request.routeOptions.config as { cors?: unknown; [ROUTE_CORS]?: RouteCors };
+    const seen = request.is404 ? undefined : config[ROUTE_CORS];
+    let route: RouteCors;
+    if (seen !== undefined) route = seen;
+    // The 404 handler, or a route declared before the plugin loaded without options of its own.
+    else if (config.cors === undefined || request.is404) route = plugin;
+    else route = unseen(request, `route ${request.method} ${request.routeOptions.url ?? ''}`);
+    slots[ROUTE] = route;
+    slots[OWN_HOOK] = seen?.policy !== undefined;
+    return route;
+  };
+
+  /** The CORS of the route that would serve the preflight's requested method on its URL. */
+  const preflightTarget = (
+    request: FastifyRequest,
+    requestMethod: string,
+  ): RouteCors | CorsDecision => {
+    const lookup = routes.find(requestMethod, request.url, request.headers.host);
+    if (lookup.found === 'route') return lookup.cors;
+    if (lookup.found === 'ambiguous') {
+      return refusePreflight('route-ambiguous', `${requestMethod} ${request.url}`);
+    }
+    // Fastify may know a route this plugin never saw (declared before it loaded). Its
+    // `findRoute` upper-cases the method, which Fastify's own routing never does.
+    if (
+      requestMethod === requestMethod.toUpperCase() &&
+      fastify.findRoute({ method: requestMethod, url: request.url }) !== null
+    ) {
+      return unseen(request, `route ${requestMethod} ${request.url}`);
+    }
+    return plugin;
+  };
+
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    const config = route.config as { cors?: unknown } | undefined;
+    const cors = policies.forRoute(config?.cors, `${String(route.method)} ${route.url}`);
+    route.config = { ...config, [ROUTE_CORS]: cors } as RouteOptions['config'];
+    if (cors.policy !== undefined) {
+      // The route's own onSend hooks run after every app-wide one: Vary is merged last, over
+      // whatever a route or another hook set.
+      const own = route.onSend;
+      const onSend = (
+        request: FastifyRequest,
+        reply: FastifyReply,
+        payload: unknown,
+        next: SendDone,
+      ): void => applyOnSend(cors, request, reply, payload, next);
+      route.onSend = own === undefined ? [onSend] : [...(Array.isArray(own) ? own : [own]), onSend];
+    }
+    if ((config as Record<symbol, unknown> | undefined)?.[CATCH_ALL] === true) return;
+    const constraints = route.constraints as Record<string, unknown> | undefined;
+    routes.add(route.method, route.url, constraints, cors);
+    // Fastify also serves `prefix + '/'` for a `/` route in a prefixed plugin without telling
+    // `onRoute` (prefixTrailingSlash 'both', the default).
+    const { prefix, routePath } = route as RouteOptions & { prefix?: string; routePath?: string };
+    if (
+      routePath === '' &&
+      prefix !== undefined &&
+      prefix !== '' &&
+      route.prefixTrailingSlash !== 'no-slash'
+    ) {
+      routes.add(route.method, `${route.url}/`, constraints, cors);
+    }
+  });
+
+  fastify.addHook('onRequest', function onRequest(request, reply, next: Done): void {
+    const route = resolveRoute(request);
+    const cors = new FastifyCorsRequest(request);
+    let target = route;
+    const preflight = request.method === 'OPTIONS' && classifyRequest(cors) === 'preflight';
+    if (preflight) {
+      const found = preflightTarget(request, cors.requestMethod as string);
+      if (!('policy' in found)) {
+        notify(found, request);
+        return answer(request, reply, found, next);
+      }
+      target = found;
+    }
+    const { policy } = target;
+    if (policy === undefined) {
+      // CORS is off for this route: a preflight to it is refused, anything else left alone.
+      if (!preflight) return next();
+      const refusal = refusePreflight(
+        'cors-disabled',
+        `${cors.requestMethod as string} ${request.url}`,
+      );
+      notify(refusal, request);
+      return answer(request, reply, refusal, next);
+    }
+    let pending: CorsDecision | Promise<CorsDecision>;
+    try {
+      pending = policy.evaluate(cors);
+    } catch (error) {
+      return failOrigin(request, policy.errorVary, error, next);
+    }
+    // Only an async `origin` function makes a promise; otherwise `next` runs in this tick.
+    if (isPromiseLike<CorsDecision>(pending)) {
+      pending.then(
+        (decision) => answer(request, reply, decision, next),
+        (error: unknown) => failOrigin(request, policy.errorVary, error, next),
+      );
+      return;
+    }
+    answer(request, reply, pending, next);
+  });
+
+  // The 404 handler and routes with no hook of their own (CORS off, or added before the plugin).
+  fastify.addHook('onSend', function onSend(request, reply, payload, next: SendDone): void {
+    const slots = request as unknown as CorsSlots;
+    // After `reply.callNotFound()` the request is the 404 handler's, whatever it was before.
+    const route =
+      slots[ROUTE] === null || (slots[OWN_HOOK] && request.is404)
+        ? resolveRoute(request)
+        : slots[ROUTE];
+    if (slots[OWN_HOOK]) return next(null, payload);
+    // A route with CORS off sends nothing, unless a preflight to another route was answered here.
+    if (route.policy === undefined && slots[DECISION] === null) return next(null, payload);
+    applyOnSend(route, request, reply, payload, next);
+  });
+
+  // Lets Fastify route every preflight to the hooks above, without the app declaring OPTIONS
+  // routes. Anything that reaches this handler (an OPTIONS request that is not a preflight, or a
+  // preflight with `preflightContinue`) finds no route: the app's 404.
+  fastify.options(
+    '*',
+    {
+      config: { [CATCH_ALL]: true },
+      logLevel: (options as { logLevel?: RouteOptions['logLevel'] }).logLevel,
+    },
+    (_request, reply) => {
+      reply.callNotFound();
+    },
+  );
+
+  done();
+}
+
+const CATCH_ALL = Symbol('@cors/fastify catch-all');
+
+/** Records a decision for `onSend`, and ends the request when it is an answered preflight. */
+function answer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  decision: CorsDecision,
+  next: Done,
+): void {
+  (request as unknown as CorsSlots)[DECISION] = decision;
+  if (decision.action !== 'respond') return next();
+  // Fetch: a preflight answer has no body; its headers are set by `onSend`, as for any response.
+  void reply.code(decision.status as number).send();
+}
+
+/**
+ * The `origin` function failed: the error goes to Fastify's error handling, whose response gets
+ * no grant but varies on what the answer would have depended on.
+ */
+function failOrigin(
+  request: FastifyRequest,
+  vary: readonly string[],
+  error: unknown,
+  next: Done,
+): void {
+  (request as unknown as CorsSlots)[DECISION] = {
+    kind: 'actual',
+    allowed: false,
+    headers: NO_GRANT,
+    vary,
+    action: 'continue',
+  };
+  next(error instanceof Error ? error : new Error(String(error)));
+}
+
+const NO_GRANT: Readonly<Record<string, string>> = {};
+
+/**
+ * Puts the decision on the response about to be sent, whatever built it (the route, the error
+ * handler, the 404 handler). When `onRequest` did not run for this request (an earlier hook
+ * answered it), the policy is asked here.
+ */
+function applyOnSend(
+  route: RouteCors,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  next: SendDone,
+): void {
+  const decision = (request as unknown as CorsSlots)[DECISION];
+  if (decision !== null) {
+    applyDecision(reply, decision.headers, decision.vary);
+    return next(null, payload);
+  }
+  const policy = route.policy;
+  if (policy === undefined) return next(null, payload);
+  const late = (settled: CorsDecision): void => {
+    // A preflight some other hook answered first is not granted after the fact.
+    applyDecision(reply, settled.kind === 'preflight' ? NO_GRANT : settled.headers, settled.vary);
+    next(null, payload);
+  };
+  const failed = (error: unknown): void => {
+    request.log.error(error, '@cors/fastify: the origin function failed');
+    applyDecision(reply, NO_GRANT, policy.errorVary);
+    next(null, payload);
+  };
+  let pending: CorsDecision | Promise<CorsDecision>;
+  try {
+    pending = policy.evaluate(new FastifyCorsRequest(request));
+  } catch (error) {
+    return failed(error);
+  }
+  if (isPromiseLike<CorsDecision>(pending)) pending.then(late, failed);
+  else late(pending);
+}
+
+function applyDecision(
+  reply: FastifyReply,
+  grant: Readonly<Record<string, string>>,
+  vary: readonly string[],
+): void {
+  for (const name in grant) reply.header(name, grant[name] as string);
+  if (vary.length === 0) return;
+  // Whatever the route or another hook set is kept: the names are merged into it, once.
+  const current = reply.getHeader(VARY) as string | number | string[] | undefined;
+  const merged = mergeVary(current, vary);
+  if (merged !== current) reply.header(VARY, merged);
+}
+
+/**
+ * The request as the policy reads it. Node joins a repeated header with ", ", which the core
+ * refuses as not one origin.
+ */
+class FastifyCorsRequest implements CorsRequest<FastifyRequest> {
+  readonly method: string;
+  readonly origin: string | undefined;
+  readonly #headers: FastifyRequest['headers'];
+
+  constructor(readonly request: FastifyRequest) {
+    this.method = request.method;
+    this.#headers = request.headers;
+    this.origin = this.#headers.origin;
+  }
+
+  get requestMethod(): string | undefined {
+    return this.#headers['access-control-request-method'] as string | undefined;
+  }
+
+  get requestHeaders(): string | undefined {
+    return this.#headers['access-control-request-headers'] as string | undefined;
+  }
+
+  get requestPrivateNetwork(): string | undefined {
+    return this.#headers['access-control-request-private-network'] as string | undefined;
+  }
+}

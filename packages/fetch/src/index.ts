@@ -1,0 +1,245 @@
+import {
+  CorsConfigError,
+  ORIGIN,
+  REFUSED_PREFLIGHT_STATUS,
+  REQUEST_HEADERS,
+  REQUEST_METHOD,
+  REQUEST_PRIVATE_NETWORK,
+  VARY,
+  createCorsPolicy,
+  isPromiseLike,
+  mergeVary,
+  type CorsDecision,
+  type CorsOptions,
+  type CorsRequest,
+} from '@cors/core';
+
+export { CorsConfigError } from '@cors/core';
+export type { CorsDecision, CorsOptions } from '@cors/core';
+
+/**
+ * What happens to an error thrown (or a promise rejected) by the wrapped handler or by an
+ * `origin` function. A function receives the error and the request; it may return the
+ * `Response` to send (the grant is added to it), or nothing for a plain `500`. `'rethrow'`
+ * hands the error to the runtime unchanged, which then builds its own response without CORS
+ * headers.
+ */
+export type HandlerErrorOption<R extends Request = Request> =
+  | 'rethrow'
+  | ((error: unknown, request: R) => Response | undefined | Promise<Response | undefined>);
+
+/** Options of `withCors`: the core's `CorsOptions` plus what to do with a handler's errors. */
+export interface WithCorsOptions<R extends Request = Request> extends CorsOptions<R> {
+  /**
+   * What to do when the handler (or an `origin` function) throws or rejects. By default the
+   * error is logged with `console.error` and answered with `500 Internal Server Error`,
+   * carrying the grant, so the browser shows the real failure and not a CORS error.
+   * @default log with console.error, answer 500
+   */
+  onError?: HandlerErrorOption<R>;
+}
+
+/** A Fetch-API handler: a `Request` (and whatever the runtime passes after it) in, a `Response` out. */
+export type FetchHandler<R extends Request = Request, Args extends unknown[] = []> = (
+  request: R,
+  ...rest: Args
+) => Response | Promise<Response>;
+
+/**
+ * Wraps a Fetch-API handler with the CORS policy built from `options`: preflights are answered
+ * here (the handler does not run), and the handler's response gets the grant and `Vary`
+ * merged in. The result has the handler's own shape, so it works as `Bun.serve({ fetch })`,
+ * `Deno.serve(handler)`, a Worker's `export default { fetch }` or a Next.js route handler.
+ * Stays synchronous when the handler and the decision are. Throws `CorsConfigError` here, at
+ * start-up, never while serving a request.
+ *
+ * @example
+ * export default {
+ *   fetch: withCors((request) => Response.json({ ok: true }), {
+ *     origin: ['https://app.example.com'],
+ *     credentials: true,
+ *   }),
+ * };
+ */
+export function withCors<R extends Request = Request, Args extends unknown[] = []>(
+  handler: FetchHandler<R, Args>,
+  options?: WithCorsOptions<R>,
+): FetchHandler<R, Args> {
+  if (typeof handler !== 'function') {
+    throw new CorsConfigError([
+      {
+        option: 'handler',
+        value: handler,
+        message: `${describe(handler)} is not a function`,
+        hint: 'pass the handler first: withCors((request) => new Response("ok"), options)',
+      },
+    ]);
+  }
+  const { onError, ...corsOptions } = options ?? {};
+  const reportError = compileOnError(onError);
+  const policy = createCorsPolicy<R>(corsOptions);
+  const { errorVary } = policy;
+
+  const fail = (error: unknown, request: R, vary: readonly string[], grant: Grant): Answer =>
+    answerError(reportError, error, request, grant, vary);
+
+  return (request: R, ...rest: Args): Response | Promise<Response> => {
+    let pending: CorsDecision | Promise<CorsDecision>;
+    try {
+      pending = policy.evaluate(new FetchCorsRequest(request));
+    } catch (error) {
+      // The `origin` function failed: no grant, but the answer varies on the origin.
+      return fail(error, request, errorVary, NO_GRANT);
+    }
+    const decide = (decision: CorsDecision): Response | Promise<Response> => {
+      // A preflight that is answered or refused ends here: the handler never runs.
+      if (decision.action === 'respond') return answerPreflight(decision);
+      let response: Response | Promise<Response>;
+      try {
+        response = handler(request, ...rest);
+      } catch (error) {
+        return fail(error, request, decision.vary, decision.headers);
+      }
+      return isPromiseLike<Response>(response)
+        ? Promise.resolve(response).then(
+            (settled) => applyDecision(settled, decision.headers, decision.vary),
+            (error: unknown) => fail(error, request, decision.vary, decision.headers),
+          )
+        : applyDecision(response, decision.headers, decision.vary);
+    };
+    // Only an async `origin` function makes the decision a promise.
+    return isPromiseLike<CorsDecision>(pending)
+      ? Promise.resolve(pending).then(decide, (error: unknown) =>
+          fail(error, request, errorVary, NO_GRANT),
+        )
+      : decide(pending);
+  };
+}
+
+type Grant = Readonly<Record<string, string>>;
+type Answer = Response | Promise<Response>;
+type ErrorReporter<R> = (
+  error: unknown,
+  request: R,
+) => Response | undefined | Promise<Response | undefined>;
+
+const NO_GRANT: Grant = {};
+
+/**
+ * The request as the policy reads it. `Access-Control-Request-*` headers are looked up only when
+ * the core asks for them, which it does for preflights alone.
+ */
+class FetchCorsRequest<R extends Request> implements CorsRequest<R> {
+  readonly method: string;
+  readonly origin: string | null;
+  readonly #headers: Headers;
+
+  constructor(readonly request: R) {
+    this.method = request.method;
+    this.#headers = request.headers;
+    this.origin = this.#headers.get(ORIGIN);
+  }
+
+  get requestMethod(): string | null {
+    return this.#headers.get(REQUEST_METHOD);
+  }
+
+  get requestHeaders(): string | null {
+    return this.#headers.get(REQUEST_HEADERS);
+  }
+
+  get requestPrivateNetwork(): string | null {
+    return this.#headers.get(REQUEST_PRIVATE_NETWORK);
+  }
+}
+
+/** Checks `onError` once, at start-up, and turns it into the function the request path calls. */
+function compileOnError<R extends Request>(
+  onError: HandlerErrorOption<R> | undefined,
+): ErrorReporter<R> | undefined {
+  if (onError === undefined) return logError;
+  if (onError === 'rethrow') return undefined;
+  if (typeof onError === 'function') return onError;
+  throw new CorsConfigError([
+    {
+      option: 'onError',
+      value: onError,
+      message: `${describe(onError)} is not 'rethrow' or a function`,
+      hint: "pass (error, request) => Response | undefined, or 'rethrow' to let the runtime handle errors",
+    },
+  ]);
+}
+
+function logError(error: unknown): undefined {
+  console.error(error);
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * The answer to a failed handler or `origin` function: the error goes to `onError` (or is
+ * re-thrown), and the response it leads to carries `grant` and varies on `vary`.
+ */
+function answerError<R extends Request>(
+  report: ErrorReporter<R> | undefined,
+  error: unknown,
+  request: R,
+  grant: Grant,
+  vary: readonly string[],
+): Answer {
+  if (report === undefined) throw error;
+  const reported = report(error, request);
+  const finish = (response: Response | undefined): Response =>
+    applyDecision(response ?? internalServerError(), grant, vary);
+  return isPromiseLike<Response | undefined>(reported)
+    ? Promise.resolve(reported).then(finish)
+    : finish(reported);
+}
+
+function internalServerError(): Response {
+  return new Response('Internal Server Error', {
+    status: 500,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+  });
+}
+
+/** A fresh response with no body for a preflight that ends here. */
+function answerPreflight(decision: CorsDecision): Response {
+  const status = decision.status ?? REFUSED_PREFLIGHT_STATUS;
+  const headers: Record<string, string> = {};
+  for (const name in decision.headers) headers[name] = decision.headers[name] as string;
+  if (decision.vary.length > 0) headers[VARY] = mergeVary(undefined, decision.vary);
+  // RFC 9110 §8.6: a 204 carries no Content-Length; any other status says "empty" with one.
+  if (status !== 204) headers['Content-Length'] = '0';
+  return new Response(null, { status, headers });
+}
+
+/**
+ * Puts the grant and `Vary` on the handler's response, in place when its headers can change,
+ * else on a copy.
+ */
+function applyDecision(response: Response, grant: Grant, vary: readonly string[]): Response {
+  // Bun's `fetch` returns nothing after `server.upgrade(request)`: nothing to put headers on.
+  if ((response as Response | undefined) === undefined) return response;
+  try {
+    setHeaders(response.headers, grant, vary);
+    return response;
+  } catch (error) {
+    // Fetch: the headers of a `fetch()` response or of `Response.redirect()` are immutable.
+    if (!(error instanceof TypeError)) throw error;
+    // A WebSocket upgrade (101) cannot be copied, and browsers apply no CORS to WebSockets.
+    if (response.status === 101) return response;
+    const copy = new Response(response.body, response);
+    setHeaders(copy.headers, grant, vary);
+    return copy;
+  }
+}
+
+function setHeaders(headers: Headers, grant: Grant, vary: readonly string[]): void {
+  for (const name in grant) headers.set(name, grant[name] as string);
+  // The handler's own Vary (e.g. Accept-Encoding) is kept: the names are merged into it.
+  if (vary.length > 0) headers.set(VARY, mergeVary(headers.get(VARY), vary));
+}
