@@ -145,7 +145,8 @@ export async function runFetch(
         return finish('network-error', null);
       }
       const { checks, grant } = judgePreflight(judged, answer.status, answer.headers);
-      steps.push(makeStep('preflight', sent, answer, checks));
+      const diagnosed = grant ? checks : await diagnoseRefusal(transport, sent, judged, checks, timeoutMs);
+      steps.push(makeStep('preflight', sent, answer, diagnosed));
       if (!grant) return finish('blocked-at-preflight', null);
       cacheSeconds = Math.min(grant.maxAge ?? 5, CHROMIUM_MAX_AGE_CAP);
     }
@@ -200,6 +201,60 @@ export async function runFetch(
       method = next.method;
     }
   }
+}
+
+/**
+ * A server that refuses a preflight usually drops every CORS header, so the browser only says
+ * "no Access-Control-Allow-Origin". Find the real cause with a few extra preflights (not part of
+ * what the browser sends): without the request headers, each header alone, and for the origin.
+ */
+async function diagnoseRefusal(
+  transport: Transport,
+  sent: SentRequest,
+  judged: JudgedRequest,
+  checks: RuleCheck[],
+  timeoutMs: number,
+): Promise<RuleCheck[]> {
+  const failed = checks.find((check) => !check.ok);
+  if (failed?.rule !== 'allow-origin' || !failed.message.startsWith('the answer has no')) return checks;
+  const grants = async (method: string, names: readonly string[]): Promise<boolean> => {
+    const probe: SentRequest = {
+      ...sent,
+      headers: [
+        ...sent.headers.filter(([name]) => !/^access-control-request-(method|headers)$/i.test(name)),
+        ['Access-Control-Request-Method', method],
+        ...(names.length > 0 ? [['Access-Control-Request-Headers', names.join(',')] as const] : []),
+      ],
+    };
+    const answer = await send(transport, probe, timeoutMs);
+    if (answer instanceof TransportError) return false;
+    return judgePreflight({ ...judged, method, unsafeHeaderNames: names }, answer.status, answer.headers).grant !== undefined;
+  };
+  const replace = (check: RuleCheck): RuleCheck[] => checks.map((entry) => (entry === failed ? check : entry));
+  const prefix = 'the server refused the whole preflight (no Access-Control-Allow-Origin)';
+  if (judged.unsafeHeaderNames.length > 0 && (await grants(judged.method, []))) {
+    const refused: string[] = [];
+    for (const name of judged.unsafeHeaderNames) if (!(await grants(judged.method, [name]))) refused.push(name);
+    const names = refused.length > 0 ? refused : judged.unsafeHeaderNames;
+    return replace({
+      rule: names.includes('authorization') ? 'allow-headers-authorization' : 'allow-headers',
+      ok: false,
+      message: `${prefix}: it grants the same preflight without ${names.join(', ')}, so the preflight's answer lacks Access-Control-Allow-Headers: ${names.join(',')}`,
+      fix: `add ${names.join(', ')} to Access-Control-Allow-Headers (allowedHeaders)`,
+    });
+  }
+  if (!isSafelistedMethod(judged.method) && (await grants('GET', []))) {
+    return replace({
+      rule: 'allow-methods',
+      ok: false,
+      message: `${prefix}: it grants a preflight for GET but not for ${judged.method}`,
+      fix: `add ${judged.method} to Access-Control-Allow-Methods (methods)`,
+    });
+  }
+  return replace({
+    ...failed,
+    message: `${prefix}: it refuses the origin ${judged.origin} itself`,
+  });
 }
 
 function followRedirect(
