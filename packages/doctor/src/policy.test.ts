@@ -65,6 +65,13 @@ describe('checking a live server against a policy', () => {
     expect(result.ok).toBe(false);
   });
 
+  it("catches a server whose preflight cache differs from the policy's maxAge", async () => {
+    const result = await checkCors(nodeListener(POLICY), { policy: { ...POLICY, maxAge: 600 }, url: '/hello' });
+    const failed = result.rows.filter((row) => !row.ok);
+    expect(failed.map((row) => row.title)).toContain('allowed method PUT');
+    expect(failed.every((row) => row.mismatch?.includes('keep the preflight 600 s, the server 5 s'))).toBe(true);
+  });
+
   it('catches a server that allows fewer methods than the policy', async () => {
     const result = await checkCors(
       honoIncumbent({ origin: [APP_ORIGIN, 'http://localhost:5173'], credentials: true, allowMethods: ['GET', 'PUT'], exposeHeaders: ['X-Request-Id'] }),

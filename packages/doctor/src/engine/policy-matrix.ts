@@ -15,6 +15,8 @@ export interface PolicyRow {
   readonly expected: FetchOutcome;
   readonly check: CorsCheck;
   readonly ok: boolean;
+  /** Why the row fails, in one sentence (`null` when it passes). */
+  readonly mismatch: string | null;
 }
 
 /** The result of checking a live server against a policy. */
@@ -136,15 +138,28 @@ export async function runPolicyCheck(
   for (const [index, { title, request }] of requests.entries()) {
     const withUrl = { ...request, url };
     const check = await runFetch(transport, withUrl, baseUrl, options);
-    const expected = await expectedOutcome(policy, withUrl, baseUrl);
-    rows.push({ title, request: withUrl, expected, check, ok: expected === check.outcome });
+    const { outcome: expected, preflightCacheSeconds } = await expectedAnswer(policy, withUrl, baseUrl);
+    const mismatch =
+      expected !== check.outcome
+        ? `the policy says ${expected}, the browser gets ${check.outcome}`
+        : preflightCacheSeconds !== check.preflightCacheSeconds
+          ? `the policy lets the browser keep the preflight ${preflightCacheSeconds} s, the server ${check.preflightCacheSeconds} s (Access-Control-Max-Age, maxAge)`
+          : null;
+    rows.push({ title, request: withUrl, expected, check, ok: mismatch === null, mismatch });
     options.onProgress?.(index + 1, requests.length, title);
   }
   return { kind: 'policy', ok: rows.every((row) => row.ok), url, rows, notes };
 }
 
-/** What a browser gets from a server that answers exactly as `@cors/core` decides for `policy`. */
-export async function expectedOutcome(policy: CorsPolicy, request: BrowserRequest, baseUrl: string): Promise<FetchOutcome> {
+/**
+ * What a browser gets from a server that answers exactly as `@cors/core` decides for `policy`,
+ * and how long it may keep the preflight.
+ */
+export async function expectedAnswer(
+  policy: CorsPolicy,
+  request: BrowserRequest,
+  baseUrl: string,
+): Promise<{ outcome: FetchOutcome; preflightCacheSeconds: number | null }> {
   const planned = planFetch(request, baseUrl);
   const judged = {
     origin: planned.origin,
@@ -152,6 +167,7 @@ export async function expectedOutcome(policy: CorsPolicy, request: BrowserReques
     method: planned.method,
     unsafeHeaderNames: planned.unsafeHeaderNames,
   };
+  let preflightCacheSeconds: number | null = null;
   if (planned.needsPreflight) {
     const decision = await policy.evaluate({
       method: 'OPTIONS',
@@ -160,13 +176,16 @@ export async function expectedOutcome(policy: CorsPolicy, request: BrowserReques
       requestHeaders: planned.unsafeHeaderNames.length > 0 ? planned.unsafeHeaderNames.join(',') : null,
     });
     const status = decision.action === 'respond' ? (decision.status ?? 204) : 204;
-    if (!judgePreflight(judged, status, pairs(decision)).grant) return 'blocked-at-preflight';
+    const { grant } = judgePreflight(judged, status, pairs(decision));
+    if (!grant) return { outcome: 'blocked-at-preflight', preflightCacheSeconds: null };
+    preflightCacheSeconds = Math.min(grant.maxAge ?? 5, 7200);
   }
   const decision = await policy.evaluate({ method: planned.method, origin: planned.origin });
   const headers = pairs(decision);
-  if (judgeCorsCheck(judged, headers).some((check) => !check.ok)) return 'withheld';
+  if (judgeCorsCheck(judged, headers).some((check) => !check.ok)) return { outcome: 'withheld', preflightCacheSeconds };
   // The exposed headers are judged as if the server sends every one of them.
-  return judgeExposedHeaders(judged, headers, planned.expose).some((check) => !check.ok) ? 'header-hidden' : 'readable';
+  const hidden = judgeExposedHeaders(judged, headers, planned.expose).some((check) => !check.ok);
+  return { outcome: hidden ? 'header-hidden' : 'readable', preflightCacheSeconds };
 }
 
 function pairs(decision: CorsDecision): HeaderPairs {

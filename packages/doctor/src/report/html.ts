@@ -1,6 +1,6 @@
 import type { HeaderPairs } from '../engine/http-types.js';
 import { clip } from '../engine/judge.js';
-import { relevantHeaders, reportRows, type DoctorResult, type ReportRow } from './rows.js';
+import { relevantHeaders, relevantSentHeaders, reportRows, type DoctorResult, type ReportRow } from './rows.js';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -13,7 +13,7 @@ function headerList(headers: HeaderPairs): string {
 
 function row(entry: ReportRow, index: number): string {
   const sent = entry.sent
-    ? `<div class="line">${escapeHtml(entry.sent.method)} ${escapeHtml(clip(entry.sent.url, 200))}</div>${headerList(entry.sent.headers)}`
+    ? `<div class="line">${escapeHtml(entry.sent.method)} ${escapeHtml(clip(entry.sent.url, 200))}</div>${headerList(relevantSentHeaders(entry.sent.headers))}`
     : '<span class="none">—</span>';
   const received = entry.received
     ? `<div class="line">${entry.received.status} ${escapeHtml(entry.received.statusText)}</div>${headerList(relevantHeaders(entry.received.headers))}`
@@ -64,7 +64,11 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #d0d7de; padding: 6px 8px; vertical-align: top; text-align: left; }
 th { background: #f6f8fa; }
 tr.failed { background: #fff5f5; }
-td.headers { font: 12px/1.4 ui-monospace, monospace; word-break: break-all; max-width: 360px; }
+table { table-layout: fixed; }
+th:nth-child(1) { width: 2.5em; } th:nth-child(2) { width: 12%; } th:nth-child(3), th:nth-child(4) { width: 22%; }
+th:nth-child(5) { width: 6em; } th:nth-child(6) { width: 22%; } th:nth-child(7) { width: 14%; }
+td { overflow-wrap: anywhere; }
+td.headers { font: 12px/1.4 ui-monospace, monospace; }
 .line { font-weight: 600; margin-bottom: 2px; }
 .none { color: #6e7781; }
 .why { color: #57606a; margin-top: 4px; }

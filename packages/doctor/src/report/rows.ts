@@ -1,6 +1,6 @@
 import type { AuditReport } from '../engine/audit.js';
 import type { HeaderPairs, ReceivedResponse, SentRequest } from '../engine/http-types.js';
-import type { PolicyCheck } from '../engine/policy-matrix.js';
+import type { PolicyCheck, PolicyRow } from '../engine/policy-matrix.js';
 import type { CheckStep, CorsCheck } from '../engine/run-fetch.js';
 
 /** Whatever the doctor produced: one fetch's check, an audit, or a policy check. */
@@ -24,6 +24,14 @@ export function relevantHeaders(headers: HeaderPairs): HeaderPairs {
   return headers.filter(([name]) => {
     const lower = name.toLowerCase();
     return lower.startsWith('access-control-') || ['vary', 'location', 'content-type'].includes(lower);
+  });
+}
+
+/** The request headers worth showing: all but the ones every fetch() sends (Accept, Sec-Fetch-*, User-Agent). */
+export function relevantSentHeaders(headers: HeaderPairs): HeaderPairs {
+  return headers.filter(([name, value]) => {
+    const lower = name.toLowerCase();
+    return !(lower.startsWith('sec-fetch-') || lower === 'user-agent' || (lower === 'accept' && value === '*/*'));
   });
 }
 
@@ -55,8 +63,8 @@ export function reportRows(result: DoctorResult): ReportRow[] {
         sent: failed?.sent ?? null,
         received: failed?.received ?? null,
         rule: failed ? `${failed.rule}: ${failed.ruleTitle}` : '',
-        message: `policy says ${row.expected}, the browser gets ${row.check.outcome}${failed && !failed.ok ? `: ${failed.message}` : ''}`,
-        fix: row.ok ? null : policyFix(row.expected, failed ?? null),
+        message: `${row.mismatch ?? `as the policy says: ${row.expected}`}${failed && !failed.ok ? `: ${failed.message}` : ''}`,
+        fix: row.ok ? null : policyFix(row, failed ?? null),
       });
     }
   } else {
@@ -91,7 +99,9 @@ export function reportRows(result: DoctorResult): ReportRow[] {
   return [...rows.filter((row) => !row.ok), ...rows.filter((row) => row.ok)];
 }
 
-function policyFix(expected: string, step: CheckStep | null): string {
+function policyFix(row: PolicyRow, step: CheckStep | null): string {
+  const { expected } = row;
+  if (expected === row.check.outcome) return 'send the Access-Control-Max-Age the policy sets (maxAge)';
   if (expected === 'readable' || expected === 'header-hidden') {
     return step?.fix ?? 'make the server grant this request as the policy says';
   }

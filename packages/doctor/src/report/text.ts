@@ -112,8 +112,10 @@ function formatPolicy(result: PolicyCheck, p: Paint): string {
     lines.push(head);
     if (!row.ok) {
       const failed = row.check.steps.find((step) => !step.ok) ?? row.check.steps.at(-1);
-      lines.push(`   the policy says ${row.expected}; the browser gets ${row.check.outcome}`);
-      if (failed) {
+      lines.push(`   ${row.mismatch ?? ''}`);
+      if (row.expected === row.check.outcome) {
+        lines.push(`   fix: ${p.yellow('send the Access-Control-Max-Age the policy sets (maxAge)')}`);
+      } else if (failed) {
         lines.push(`   ${failed.kind}: ${failed.message}`);
         if (failed.fix && (row.expected === 'readable' || row.expected === 'header-hidden')) lines.push(`   fix: ${p.yellow(failed.fix)}`);
         else lines.push(`   fix: ${p.yellow('the server grants what the policy refuses: make it decide with the policy')}`);
