@@ -2,12 +2,18 @@
 import { checkCors, type CorsCheck, type FetchOutcome, type PolicyCheck } from '@cors/doctor';
 
 export async function readable(url: string): Promise<boolean> {
-  const result: CorsCheck = await checkCors(url, { origin: 'https://app.example.com', method: 'PUT', credentials: true });
+  const result: CorsCheck = await checkCors(url, {
+    origin: 'https://app.example.com',
+    method: 'PUT',
+    credentials: true,
+  });
   const outcome: FetchOutcome = result.outcome;
   return outcome === 'readable' && result.steps.every((step) => step.fix === null);
 }
 
 export async function matchesPolicy(url: string): Promise<PolicyCheck['rows']> {
-  const result = await checkCors(url, { policy: { origin: ['https://app.example.com'], maxAge: 600 } });
+  const result = await checkCors(url, {
+    policy: { origin: ['https://app.example.com'], maxAge: 600 },
+  });
   return result.rows.filter((row) => !row.ok);
 }

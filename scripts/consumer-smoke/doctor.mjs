@@ -28,7 +28,11 @@ const run = (args) =>
     ),
   );
 try {
-  assert.equal((await run(['--origin', ALLOWED])).code, 0, 'cors-doctor bin: allowed origin exits 0');
+  assert.equal(
+    (await run(['--origin', ALLOWED])).code,
+    0,
+    'cors-doctor bin: allowed origin exits 0',
+  );
   const refused = await run(['--origin', 'http://other.test', '--method', 'DELETE']);
   assert.equal(refused.code, 1, 'cors-doctor bin: refused origin exits 1');
   assert.match(refused.output, /refuses the preflight/);
@@ -40,7 +44,10 @@ try {
     assert.equal(ts.code, 2, 'cors-doctor bin: .ts policy on an old Node exits 2');
     assert.match(ts.output, /install tsx in the project/);
   }
-  await writeFile('policy.json', JSON.stringify({ origin: [ALLOWED], credentials: true, allowedHeaders: ['content-type'] }));
+  await writeFile(
+    'policy.json',
+    JSON.stringify({ origin: [ALLOWED], credentials: true, allowedHeaders: ['content-type'] }),
+  );
   const policy = await run(['--expect', 'policy.json']);
   assert.equal(policy.code, 0, `cors-doctor bin: --expect policy.json\n${policy.output}`);
 } finally {

@@ -29,10 +29,22 @@ interface Adapter {
 
 const nothing = async (): Promise<void> => undefined;
 const ADAPTERS: Adapter[] = [
-  { name: '@cors/node on node:http (request listener)', start: async (options) => ({ target: nodeListener(options), close: nothing }) },
-  { name: '@cors/node on Express (app)', start: async (options) => ({ target: expressOurs(options), close: nothing }) },
-  { name: '@cors/koa (app.callback())', start: async (options) => ({ target: koaOurs(options), close: nothing }) },
-  { name: '@cors/hono (Fetch handler, no port)', start: async (options) => ({ target: honoOurs(options), close: nothing }) },
+  {
+    name: '@cors/node on node:http (request listener)',
+    start: async (options) => ({ target: nodeListener(options), close: nothing }),
+  },
+  {
+    name: '@cors/node on Express (app)',
+    start: async (options) => ({ target: expressOurs(options), close: nothing }),
+  },
+  {
+    name: '@cors/koa (app.callback())',
+    start: async (options) => ({ target: koaOurs(options), close: nothing }),
+  },
+  {
+    name: '@cors/hono (Fetch handler, no port)',
+    start: async (options) => ({ target: honoOurs(options), close: nothing }),
+  },
   {
     name: '@cors/nestjs (Express platform, by URL)',
     start: async (options) => {
@@ -52,7 +64,12 @@ for (const adapter of ADAPTERS) {
     afterAll(() => close());
 
     it('lets a credentialed GET read the body and the exposed header', async () => {
-      const result = await checkCors(target, { url: '/hello', origin: APP_ORIGIN, credentials: true, expose: ['X-Request-Id'] });
+      const result = await checkCors(target, {
+        url: '/hello',
+        origin: APP_ORIGIN,
+        credentials: true,
+        expose: ['X-Request-Id'],
+      });
       expect(result.outcome).toBe('readable');
       expect(result.ok).toBe(true);
       expect(result.steps.map((step) => step.kind)).toEqual(['actual']);
@@ -69,12 +86,19 @@ for (const adapter of ADAPTERS) {
       expect(result.outcome).toBe('readable');
       const preflight = result.steps[0];
       expect(preflight?.kind).toBe('preflight');
-      expect(preflight?.sent.headers).toContainEqual(['Access-Control-Request-Headers', 'authorization,content-type']);
+      expect(preflight?.sent.headers).toContainEqual([
+        'Access-Control-Request-Headers',
+        'authorization,content-type',
+      ]);
       expect(result.preflightCacheSeconds).toBe(600);
     });
 
     it('passes an origin matching the subdomain pattern', async () => {
-      const result = await checkCors(target, { url: '/hello', origin: 'https://shop.example.net', credentials: true });
+      const result = await checkCors(target, {
+        url: '/hello',
+        origin: 'https://shop.example.net',
+        credentials: true,
+      });
       expect(result.outcome).toBe('readable');
     });
 
@@ -85,34 +109,59 @@ for (const adapter of ADAPTERS) {
     });
 
     it('says the preflight is refused for another origin', async () => {
-      const result = await checkCors(target, { url: '/hello', origin: OTHER_ORIGIN, method: 'DELETE' });
+      const result = await checkCors(target, {
+        url: '/hello',
+        origin: OTHER_ORIGIN,
+        method: 'DELETE',
+      });
       expect(result.outcome).toBe('blocked-at-preflight');
       expect(result.steps).toHaveLength(1);
     });
 
     it('names the unlisted header that made the server refuse the preflight', async () => {
-      const result = await checkCors(target, { url: '/hello', origin: APP_ORIGIN, headers: { 'X-Forbidden': '1', 'X-Custom': '1' } });
+      const result = await checkCors(target, {
+        url: '/hello',
+        origin: APP_ORIGIN,
+        headers: { 'X-Forbidden': '1', 'X-Custom': '1' },
+      });
       expect(result.outcome).toBe('blocked-at-preflight');
       expect(result.steps[0]?.rule).toBe('allow-headers');
-      expect(result.steps[0]?.fix).toBe('add x-forbidden to Access-Control-Allow-Headers (allowedHeaders)');
+      expect(result.steps[0]?.fix).toBe(
+        'add x-forbidden to Access-Control-Allow-Headers (allowedHeaders)',
+      );
     });
 
     it('keeps the grant on the error response of a route that throws', async () => {
-      const result = await checkCors(target, { url: '/boom', origin: APP_ORIGIN, credentials: true });
+      const result = await checkCors(target, {
+        url: '/boom',
+        origin: APP_ORIGIN,
+        credentials: true,
+      });
       expect(result.outcome).toBe('readable');
       expect(result.steps.at(-1)?.received?.status).toBe(500);
     });
 
     it('finds nothing of medium severity or worse in an audit', async () => {
-      const report = await auditCors(target, { url: '/hello', origin: APP_ORIGIN, credentials: true });
+      const report = await auditCors(target, {
+        url: '/hello',
+        origin: APP_ORIGIN,
+        credentials: true,
+      });
       expect(report.findings.filter((finding) => finding.severity !== 'info')).toEqual([]);
       expect(report.ok).toBe(true);
-      expect(report.probes.map((probe) => probe.outcome)).toEqual(['readable', ...Array(report.probes.length - 1).fill('withheld')]);
+      expect(report.probes.map((probe) => probe.outcome)).toEqual([
+        'readable',
+        ...Array(report.probes.length - 1).fill('withheld'),
+      ]);
     });
 
     it('answers every request of its own policy as the policy says', async () => {
       const result = await checkCors(target, { policy: POLICY, url: '/hello' });
-      expect(result.rows.filter((row) => !row.ok).map((row) => `${row.title}: expected ${row.expected}, got ${row.check.outcome}`)).toEqual([]);
+      expect(
+        result.rows
+          .filter((row) => !row.ok)
+          .map((row) => `${row.title}: expected ${row.expected}, got ${row.check.outcome}`),
+      ).toEqual([]);
       expect(result.rows.length).toBeGreaterThan(10);
       expect(result.ok).toBe(true);
     });

@@ -1,6 +1,11 @@
 import { runAudit, type AuditInput, type AuditReport } from './engine/audit.js';
 import type { BrowserRequest } from './engine/browser-request.js';
-import { runPolicyCheck, type PolicyCheck, type PolicyInput, type ProgressListener } from './engine/policy-matrix.js';
+import {
+  runPolicyCheck,
+  type PolicyCheck,
+  type PolicyInput,
+  type ProgressListener,
+} from './engine/policy-matrix.js';
 import { runFetch, type CorsCheck } from './engine/run-fetch.js';
 import { openTarget, type CorsTarget } from './target.js';
 
@@ -23,8 +28,16 @@ export interface CheckOptions {
  * const result = await checkCors(app, { origin: 'https://app.example.com', method: 'PUT', credentials: true });
  * expect(result.ok).toBe(true); // result.steps say what was sent, what came back, and why
  */
-export function checkCors(target: CorsTarget, request: BrowserRequest, options?: CheckOptions): Promise<CorsCheck>;
-export function checkCors(target: CorsTarget, policy: PolicyInput, options?: CheckOptions): Promise<PolicyCheck>;
+export function checkCors(
+  target: CorsTarget,
+  request: BrowserRequest,
+  options?: CheckOptions,
+): Promise<CorsCheck>;
+export function checkCors(
+  target: CorsTarget,
+  policy: PolicyInput,
+  options?: CheckOptions,
+): Promise<PolicyCheck>;
 export async function checkCors(
   target: CorsTarget,
   input: BrowserRequest | PolicyInput,
@@ -32,7 +45,8 @@ export async function checkCors(
 ): Promise<CorsCheck | PolicyCheck> {
   const open = await openTarget(target);
   try {
-    if ('policy' in input) return await runPolicyCheck(open.transport, input, open.baseUrl, options);
+    if ('policy' in input)
+      return await runPolicyCheck(open.transport, input, open.baseUrl, options);
     return await runFetch(open.transport, input, open.baseUrl, options);
   } finally {
     await open.close();
@@ -49,7 +63,11 @@ export async function checkCors(
  * const report = await auditCors('https://api.example.com/me', { origin: 'https://app.example.com' });
  * // report.findings: [{ severity: 'critical', title: 'credentials granted to …', fix: '…' }]
  */
-export async function auditCors(target: CorsTarget, request: AuditInput, options: CheckOptions = {}): Promise<AuditReport> {
+export async function auditCors(
+  target: CorsTarget,
+  request: AuditInput,
+  options: CheckOptions = {},
+): Promise<AuditReport> {
   const open = await openTarget(target);
   try {
     return await runAudit(open.transport, request, open.baseUrl, options);

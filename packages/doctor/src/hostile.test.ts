@@ -55,7 +55,9 @@ describe('hostile servers get a verdict, never a crash', () => {
   it('1 MB of response headers: refused like Chromium does (over 256 KiB)', async () => {
     const url = await tcp((socket) =>
       socket.once('data', () => {
-        socket.write(`HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nX-Big: ${'a'.repeat(1024 * 1024)}\r\n\r\n`);
+        socket.write(
+          `HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nX-Big: ${'a'.repeat(1024 * 1024)}\r\n\r\n`,
+        );
       }),
     );
     const result = await checkCors(url, { origin: APP_ORIGIN }, { timeoutMs: 5000 });
@@ -84,7 +86,9 @@ describe('hostile servers get a verdict, never a crash', () => {
   });
 
   it('garbage instead of HTTP: network error (invalid response)', async () => {
-    const url = await tcp((socket) => socket.once('data', () => socket.end('SSH-2.0-OpenSSH\r\n\r\n')));
+    const url = await tcp((socket) =>
+      socket.once('data', () => socket.end('SSH-2.0-OpenSSH\r\n\r\n')),
+    );
     const result = await checkCors(url, { origin: APP_ORIGIN }, { timeoutMs });
     expect(result.outcome).toBe('network-error');
     expect(result.steps[0]?.message).toMatch(/^(invalid-response|connection-closed)/);
@@ -98,16 +102,27 @@ describe('hostile servers get a verdict, never a crash', () => {
   });
 
   it('a Fetch handler that throws or never settles', async () => {
-    const throwing = await checkCors({ fetch: () => Promise.reject(new Error('kaput')) }, { origin: APP_ORIGIN }, { timeoutMs });
+    const throwing = await checkCors(
+      { fetch: () => Promise.reject(new Error('kaput')) },
+      { origin: APP_ORIGIN },
+      { timeoutMs },
+    );
     expect(throwing.steps[0]?.message).toBe('handler-threw: kaput');
-    const hanging = await checkCors({ fetch: () => new Promise<Response>(() => undefined) }, { origin: APP_ORIGIN }, { timeoutMs });
+    const hanging = await checkCors(
+      { fetch: () => new Promise<Response>(() => undefined) },
+      { origin: APP_ORIGIN },
+      { timeoutMs },
+    );
     expect(hanging.steps[0]?.message).toMatch(/^timeout/);
   });
 
   it('the CLI prints the verdict and exits 1 for a hanging server', async () => {
     const url = await tcp(() => undefined);
     let out = '';
-    const io = { stdout: { write: (text: string) => (out += text) }, stderr: { write: (text: string) => (out += text) } };
+    const io = {
+      stdout: { write: (text: string) => (out += text) },
+      stderr: { write: (text: string) => (out += text) },
+    };
     const code = await runCli([url, '--origin', APP_ORIGIN, '--timeout', '300ms'], io);
     expect(code).toBe(1);
     expect(out).toContain('a browser gets a network error');

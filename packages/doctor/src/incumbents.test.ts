@@ -1,27 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import { auditCors, checkCors } from './index.js';
-import { APP_ORIGIN, expressIncumbent, honoIncumbent, koaIncumbent } from './test-support/servers.js';
+import {
+  APP_ORIGIN,
+  expressIncumbent,
+  honoIncumbent,
+  koaIncumbent,
+} from './test-support/servers.js';
 
 // The incumbents' documented behaviours that a browser (or an attacker) punishes. Each row is
 // also in the README with the command that shows it.
 describe('cors (Express)', () => {
   it('origin: true with credentials hands credentials to every origin (audit: critical)', async () => {
-    const report = await auditCors(expressIncumbent({ origin: true, credentials: true }), { url: '/hello', origin: APP_ORIGIN });
-    const critical = report.findings.filter((finding) => finding.id === 'credentials-to-any-origin');
+    const report = await auditCors(expressIncumbent({ origin: true, credentials: true }), {
+      url: '/hello',
+      origin: APP_ORIGIN,
+    });
+    const critical = report.findings.filter(
+      (finding) => finding.id === 'credentials-to-any-origin',
+    );
     expect(critical.map((finding) => finding.severity)).toContain('critical');
-    expect(critical.map((finding) => finding.title).join('\n')).toMatch(/random origin[\s\S]*null[\s\S]*evil\.test/);
+    expect(critical.map((finding) => finding.title).join('\n')).toMatch(
+      /random origin[\s\S]*null[\s\S]*evil\.test/,
+    );
     expect(report.ok).toBe(false);
   });
 
   it("its README's RegExp /example\\.com$/ lets evilexample.com in (audit: origin reflected)", async () => {
-    const report = await auditCors(expressIncumbent({ origin: /example\.com$/ }), { url: '/hello', origin: APP_ORIGIN });
+    const report = await auditCors(expressIncumbent({ origin: /example\.com$/ }), {
+      url: '/hello',
+      origin: APP_ORIGIN,
+    });
     const reflected = report.findings.filter((finding) => finding.id === 'origin-reflected');
-    expect(reflected.map((finding) => finding.message).join('\n')).toContain('https://evilexample.com');
+    expect(reflected.map((finding) => finding.message).join('\n')).toContain(
+      'https://evilexample.com',
+    );
     expect(report.ok).toBe(false);
   });
 
   it('credentials: true with the default origin answers `*`, which browsers refuse with credentials', async () => {
-    const result = await checkCors(expressIncumbent({ credentials: true }), { url: '/hello', origin: APP_ORIGIN, credentials: true });
+    const result = await checkCors(expressIncumbent({ credentials: true }), {
+      url: '/hello',
+      origin: APP_ORIGIN,
+      credentials: true,
+    });
     expect(result.outcome).toBe('withheld');
     expect(result.steps.at(-1)?.rule).toBe('allow-origin-credentials');
   });
@@ -39,13 +60,21 @@ describe('cors (Express)', () => {
 
 describe('@koa/cors', () => {
   it('credentials: true with the default origin reflects every origin with credentials (audit: critical)', async () => {
-    const report = await auditCors(koaIncumbent({ credentials: true }), { url: '/hello', origin: APP_ORIGIN });
-    expect(report.findings.filter((finding) => finding.id === 'credentials-to-any-origin').length).toBeGreaterThanOrEqual(5);
+    const report = await auditCors(koaIncumbent({ credentials: true }), {
+      url: '/hello',
+      origin: APP_ORIGIN,
+    });
+    expect(
+      report.findings.filter((finding) => finding.id === 'credentials-to-any-origin').length,
+    ).toBeGreaterThanOrEqual(5);
     expect(report.findings[0]?.severity).toBe('critical');
   });
 
   it('a fixed origin string is sent to every origin, so other origins get a CORS error', async () => {
-    const result = await checkCors(koaIncumbent({ origin: APP_ORIGIN }), { url: '/hello', origin: 'https://admin.example.com' });
+    const result = await checkCors(koaIncumbent({ origin: APP_ORIGIN }), {
+      url: '/hello',
+      origin: 'https://admin.example.com',
+    });
     expect(result.outcome).toBe('withheld');
     expect(result.steps.at(-1)?.message).toContain(`is "${APP_ORIGIN}", not the request's origin`);
   });
@@ -65,11 +94,16 @@ describe('hono/cors', () => {
     const app = honoIncumbent({ origin: [APP_ORIGIN], allowMethods: ['GET', 'POST'] });
     const result = await checkCors(app, { url: '/hello', origin: APP_ORIGIN, method: 'DELETE' });
     expect(result.outcome).toBe('blocked-at-preflight');
-    expect(result.steps[0]?.fix).toBe('add DELETE to Access-Control-Allow-Methods (methods option)');
+    expect(result.steps[0]?.fix).toBe(
+      'add DELETE to Access-Control-Allow-Methods (methods option)',
+    );
   });
 
   it('passes an allowlisted origin', async () => {
-    const result = await checkCors(honoIncumbent({ origin: [APP_ORIGIN] }), { url: '/hello', origin: APP_ORIGIN });
+    const result = await checkCors(honoIncumbent({ origin: [APP_ORIGIN] }), {
+      url: '/hello',
+      origin: APP_ORIGIN,
+    });
     expect(result.outcome).toBe('readable');
   });
 });

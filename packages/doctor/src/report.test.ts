@@ -13,7 +13,12 @@ describe('reports', () => {
     const firstPass = rows.findIndex((row) => row.ok);
     expect(rows.slice(firstPass).every((row) => row.ok)).toBe(true);
     const hostile = await checkCors(
-      { fetch: () => new Response('x', { headers: { 'Access-Control-Allow-Origin': '<script>alert(1)</script>' } }) },
+      {
+        fetch: () =>
+          new Response('x', {
+            headers: { 'Access-Control-Allow-Origin': '<script>alert(1)</script>' },
+          }),
+      },
       { origin: APP_ORIGIN },
     );
     const html = formatHtml(hostile);
@@ -32,8 +37,23 @@ describe('reports', () => {
     const server = await serve(nodeListener(POLICY));
     try {
       let out = '';
-      const io = { stdout: { write: (text: string) => (out += text) }, stderr: { write: () => true } };
-      const code = await runCli([`${server.url}/hello`, '--origin', APP_ORIGIN, '--method', 'PUT', '--header', 'Content-Type: application/json', '--json'], io);
+      const io = {
+        stdout: { write: (text: string) => (out += text) },
+        stderr: { write: () => true },
+      };
+      const code = await runCli(
+        [
+          `${server.url}/hello`,
+          '--origin',
+          APP_ORIGIN,
+          '--method',
+          'PUT',
+          '--header',
+          'Content-Type: application/json',
+          '--json',
+        ],
+        io,
+      );
       expect(code).toBe(0);
       const parsed = JSON.parse(out) as { ok: boolean; steps: Array<{ kind: string }> };
       expect(parsed.ok).toBe(true);
@@ -45,10 +65,15 @@ describe('reports', () => {
 
   it('exits 2 with the usage for a missing origin or a bad one', async () => {
     let err = '';
-    const io = { stdout: { write: () => true }, stderr: { write: (text: string) => (err += text) } };
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (err += text) },
+    };
     expect(await runCli(['https://api.example.com/'], io)).toBe(2);
     expect(err).toContain('--origin is required');
-    expect(await runCli(['https://api.example.com/', '--origin', 'https://app.example.com/'], io)).toBe(2);
+    expect(
+      await runCli(['https://api.example.com/', '--origin', 'https://app.example.com/'], io),
+    ).toBe(2);
     expect(err).toContain('did you mean https://app.example.com?');
   });
 });

@@ -39,24 +39,39 @@ export async function openTarget(target: CorsTarget): Promise<OpenTarget> {
     return { baseUrl: new URL(target).href, transport: nodeHttpTransport, close: nothing };
   }
   if (target instanceof Server) {
-    if (target.listening) return { baseUrl: serverUrl(target), transport: nodeHttpTransport, close: nothing };
+    if (target.listening)
+      return { baseUrl: serverUrl(target), transport: nodeHttpTransport, close: nothing };
     await listen(target);
-    return { baseUrl: serverUrl(target), transport: nodeHttpTransport, close: () => closeServer(target) };
+    return {
+      baseUrl: serverUrl(target),
+      transport: nodeHttpTransport,
+      close: () => closeServer(target),
+    };
   }
   if (typeof target === 'function' && target.length >= 2) {
     // A Node request listener: served on a loopback port only for the duration of the check.
     const server = createServer(target as RequestListener);
     await listen(server);
-    return { baseUrl: serverUrl(server), transport: nodeHttpTransport, close: () => closeServer(server) };
+    return {
+      baseUrl: serverUrl(server),
+      transport: nodeHttpTransport,
+      close: () => closeServer(server),
+    };
   }
   if (typeof target === 'function') {
-    return { baseUrl: HANDLER_BASE_URL, transport: fetchHandlerTransport(target as FetchHandler), close: nothing };
+    return {
+      baseUrl: HANDLER_BASE_URL,
+      transport: fetchHandlerTransport(target as FetchHandler),
+      close: nothing,
+    };
   }
   if (typeof target === 'object' && target !== null && typeof target.fetch === 'function') {
     const handler = target.fetch.bind(target);
     return { baseUrl: HANDLER_BASE_URL, transport: fetchHandlerTransport(handler), close: nothing };
   }
-  throw new TypeError('checkCors: the target must be a URL, an http.Server, a request listener or a Fetch handler');
+  throw new TypeError(
+    'checkCors: the target must be a URL, an http.Server, a request listener or a Fetch handler',
+  );
 }
 
 function serverUrl(server: Server): string {
@@ -64,7 +79,12 @@ function serverUrl(server: Server): string {
   if (address === null || typeof address === 'string') {
     throw new TypeError('checkCors: the server must listen on a TCP port');
   }
-  const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  const host =
+    address.family === 'IPv6'
+      ? `[${address.address === '::' ? '::1' : address.address}]`
+      : address.address === '0.0.0.0'
+        ? '127.0.0.1'
+        : address.address;
   return `http://${host}:${address.port}/`;
 }
 

@@ -17,7 +17,6 @@ import {
   WITHHELD,
   allowlists,
   type Allowlist,
-  type PageFetch,
   type ProfileName,
   type Reading,
 } from './scenarios.js';
@@ -29,12 +28,21 @@ import {
  * at the preflight, a header hidden, and how many preflights two fetches in a row cost.
  */
 const ADAPTERS: ReadonlyArray<{ name: string; load: () => Promise<ApiServerFactory> }> = [
-  { name: 'node:http', load: async () => (await import('./servers/node-http.js')).startNodeHttpApi },
+  {
+    name: 'node:http',
+    load: async () => (await import('./servers/node-http.js')).startNodeHttpApi,
+  },
   { name: 'Express', load: async () => (await import('./servers/express.js')).startExpressApi },
   { name: 'Koa', load: async () => (await import('./servers/koa.js')).startKoaApi },
   { name: 'Hono', load: async () => (await import('./servers/hono.js')).startHonoApi },
-  { name: 'NestJS (Express)', load: async () => (await import('./servers/nestjs.js')).startNestExpressApi },
-  { name: 'NestJS (Fastify)', load: async () => (await import('./servers/nestjs.js')).startNestFastifyApi },
+  {
+    name: 'NestJS (Express)',
+    load: async () => (await import('./servers/nestjs.js')).startNestExpressApi,
+  },
+  {
+    name: 'NestJS (Fastify)',
+    load: async () => (await import('./servers/nestjs.js')).startNestFastifyApi,
+  },
 ];
 const ALLOWLISTS: readonly Allowlist[] = ['with A', 'without A'];
 
@@ -59,7 +67,7 @@ function browserVerdict(reading: Reading, actual: string): string {
 }
 
 /** The same words from the doctor's checks of each fetch. */
-function doctorVerdict(reading: Reading, fetches: readonly PageFetch[], checks: readonly CorsCheck[]): string {
+function doctorVerdict(reading: Reading, checks: readonly CorsCheck[]): string {
   if (reading.kind === 'preflights') {
     const statuses = checks.map((check) =>
       check.outcome === 'readable' ? String(check.steps.at(-1)?.received?.status) : BLOCKED,
@@ -90,23 +98,31 @@ function doctorVerdict(reading: Reading, fetches: readonly PageFetch[], checks: 
     case 'readable': {
       if (reading.kind !== 'header') return status;
       const headers = last.steps.at(-1)?.received?.headers ?? [];
-      const value = headers.find(([name]) => name.toLowerCase() === reading.name.toLowerCase())?.[1];
+      const value = headers.find(
+        ([name]) => name.toLowerCase() === reading.name.toLowerCase(),
+      )?.[1];
       return `${reading.name}: ${value ?? 'hidden'}`;
     }
   }
-  void fetches;
 }
 
 for (const adapter of ADAPTERS) {
   describe(`doctor vs Chromium: ${adapter.name}`, () => {
     for (const allowlist of ALLOWLISTS) {
       describe(`allowlist ${allowlist}`, () => {
-        const sessions = new Map<ProfileName, Promise<{ api: ApiServer; context: BrowserContext; page: Page }>>();
-        function sessionFor(profile: ProfileName): Promise<{ api: ApiServer; context: BrowserContext; page: Page }> {
+        const sessions = new Map<
+          ProfileName,
+          Promise<{ api: ApiServer; context: BrowserContext; page: Page }>
+        >();
+        function sessionFor(
+          profile: ProfileName,
+        ): Promise<{ api: ApiServer; context: BrowserContext; page: Page }> {
           let session = sessions.get(profile);
           if (session === undefined) {
             session = (async () => {
-              const api = await (await adapter.load())({
+              const api = await (
+                await adapter.load()
+              )({
                 ...PROFILES[profile],
                 origin: allowlists(pageOrigin.origin)[allowlist],
               });
@@ -127,29 +143,45 @@ for (const adapter of ADAPTERS) {
           }
         });
 
-        const scenarios = SCENARIOS.filter((scenario) => scenario.adapters?.includes(adapter.name) ?? true);
+        const scenarios = SCENARIOS.filter(
+          (scenario) => scenario.adapters?.includes(adapter.name) ?? true,
+        );
         for (const scenario of scenarios) {
           it(`${scenario.name}: the doctor says what Chromium does`, async () => {
             const { api, page } = await sessionFor(scenario.profile);
             const headerNames = scenario.reading.kind === 'header' ? [scenario.reading.name] : [];
             const seenBefore = api.requests().length;
-            const outcomes = await fetchFromPage(page, api.url, scenario.fetches, `chromium ${scenario.name}`, headerNames);
-            const chromium = describeReading(scenario.reading, scenario.fetches, outcomes, api.requests().slice(seenBefore));
+            const outcomes = await fetchFromPage(
+              page,
+              api.url,
+              scenario.fetches,
+              `chromium ${scenario.name}`,
+              headerNames,
+            );
+            const chromium = describeReading(
+              scenario.reading,
+              scenario.fetches,
+              outcomes,
+              api.requests().slice(seenBefore),
+            );
 
             const checks: CorsCheck[] = [];
             for (const fetch of scenario.fetches) {
               checks.push(
-                await checkCors(`${api.url}${fetch.path}?scenario=${encodeURIComponent(`doctor ${scenario.name}`)}`, {
-                  origin: pageOrigin.origin,
-                  method: fetch.method,
-                  headers: fetch.headers ?? {},
-                  credentials: fetch.credentials === 'include',
-                  expose: headerNames,
-                  ...(fetch.body === undefined ? {} : { body: fetch.body }),
-                }),
+                await checkCors(
+                  `${api.url}${fetch.path}?scenario=${encodeURIComponent(`doctor ${scenario.name}`)}`,
+                  {
+                    origin: pageOrigin.origin,
+                    method: fetch.method,
+                    headers: fetch.headers ?? {},
+                    credentials: fetch.credentials === 'include',
+                    expose: headerNames,
+                    ...(fetch.body === undefined ? {} : { body: fetch.body }),
+                  },
+                ),
               );
             }
-            expect(doctorVerdict(scenario.reading, scenario.fetches, checks)).toBe(
+            expect(doctorVerdict(scenario.reading, checks)).toBe(
               browserVerdict(scenario.reading, chromium),
             );
           });
@@ -188,13 +220,16 @@ describe("the doctor's HTML report in Chromium", () => {
       const page = await context.newPage();
       const problems: string[] = [];
       page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+        if (message.type() === 'error' || message.type() === 'warning')
+          problems.push(message.text());
       });
       page.on('pageerror', (error) => problems.push(error.message));
       page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
       await page.goto(pathToFileURL(file).href);
 
-      const classes = await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.className));
+      const classes = await page
+        .locator('tbody tr')
+        .evaluateAll((rows) => rows.map((row) => row.className));
       expect(classes.length).toBe(result.rows.length);
       const firstOk = classes.indexOf('ok');
       expect(firstOk).toBeGreaterThan(0);

@@ -37,7 +37,9 @@ export async function loadPolicy(file: string, cwd = process.cwd()): Promise<Cor
     throw new PolicyFileError(`${file}: use a .json, .js, .mjs, .cjs or .ts policy file`);
   }
   if (typeof loaded !== 'object' || loaded === null || Array.isArray(loaded)) {
-    throw new PolicyFileError(`${file} must hold a CorsOptions object, e.g. { "origin": ["https://app.example.com"] }`);
+    throw new PolicyFileError(
+      `${file} must hold a CorsOptions object, e.g. { "origin": ["https://app.example.com"] }`,
+    );
   }
   const options = loaded as CorsOptions;
   createCorsPolicy(options);
@@ -73,7 +75,12 @@ function pickExport(module: unknown): unknown {
   const record = module as Record<string, unknown>;
   const candidate = record.default ?? record.policy;
   // A CommonJS module imported from ESM: module.exports is the default export.
-  if (typeof candidate === 'object' && candidate !== null && 'default' in candidate && !('origin' in candidate)) {
+  if (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    'default' in candidate &&
+    !('origin' in candidate)
+  ) {
     return (candidate as Record<string, unknown>).default;
   }
   return candidate;

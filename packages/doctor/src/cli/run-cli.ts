@@ -42,7 +42,8 @@ answered as the policy says), 1 when not, 2 for a usage or policy error.`;
 /** Parses `10s`, `500ms`, `2m` or a bare number of seconds into milliseconds. */
 export function parseTimeout(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  if (!match) throw new BrowserRequestError(`--timeout "${value}" is not a duration like 10s or 500ms`);
+  if (!match)
+    throw new BrowserRequestError(`--timeout "${value}" is not a duration like 10s or 500ms`);
   const amount = Number(match[1]);
   const unit = match[2] ?? 's';
   const ms = unit === 'ms' ? amount : unit === 's' ? amount * 1000 : amount * 60_000;
@@ -93,21 +94,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const [url, ...extra] = positionals;
   if (url === undefined) return usage('give the URL to check');
   if (extra.length > 0) return usage(`one URL at a time (also got ${extra.join(' ')})`);
-  if (values.origin === undefined && values.expect === undefined) return usage('--origin is required');
-  if (values.audit && values.expect !== undefined) return usage('--audit and --expect are separate runs');
+  if (values.origin === undefined && values.expect === undefined)
+    return usage('--origin is required');
+  if (values.audit && values.expect !== undefined)
+    return usage('--audit and --expect are separate runs');
 
   let result: DoctorResult;
   try {
-    const timeoutMs = values.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(values.timeout);
+    const timeoutMs =
+      values.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(values.timeout);
     if (values.expect !== undefined) {
       const policy = await loadPolicy(values.expect, io.cwd);
       const progress = io.stderr.isTTY === true && values.json !== true;
-      result = await checkCors(url, { policy, url }, {
-        timeoutMs,
-        ...(progress
-          ? { onProgress: (done: number, total: number, title: string) => void io.stderr.write(`\r\u001b[2K[${done}/${total}] ${title.slice(0, 70)}${done === total ? '\r\u001b[2K' : ''}`) }
-          : {}),
-      });
+      result = await checkCors(
+        url,
+        { policy, url },
+        {
+          timeoutMs,
+          ...(progress
+            ? {
+                onProgress: (done: number, total: number, title: string) =>
+                  void io.stderr.write(
+                    `\r\u001b[2K[${done}/${total}] ${title.slice(0, 70)}${done === total ? '\r\u001b[2K' : ''}`,
+                  ),
+              }
+            : {}),
+        },
+      );
     } else {
       const request = {
         origin: values.origin ?? '',
@@ -117,18 +130,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         credentials: values.credentials ?? false,
         expose: values.expose ?? [],
       };
-      result = values.audit ? await auditCors(url, request, { timeoutMs }) : await checkCors(url, request, { timeoutMs });
+      result = values.audit
+        ? await auditCors(url, request, { timeoutMs })
+        : await checkCors(url, request, { timeoutMs });
     }
   } catch (error) {
-    if (error instanceof CorsConfigError || error instanceof PolicyFileError || error instanceof BrowserRequestError) {
+    if (
+      error instanceof CorsConfigError ||
+      error instanceof PolicyFileError ||
+      error instanceof BrowserRequestError
+    ) {
       io.stderr.write(`cors-doctor: ${error.message}\n`);
       return EXIT.usage;
     }
-    if (error instanceof TypeError && /URL/i.test(error.message)) return usage(`"${url}" is not a URL`);
+    if (error instanceof TypeError && /URL/i.test(error.message))
+      return usage(`"${url}" is not a URL`);
     throw error;
   }
 
-  io.stdout.write(`${values.json ? formatJson(result) : formatText(result, { colour: io.stdout.isTTY === true })}\n`);
+  io.stdout.write(
+    `${values.json ? formatJson(result) : formatText(result, { colour: io.stdout.isTTY === true })}\n`,
+  );
   if (values.html !== undefined) {
     await writeFile(values.html, formatHtml(result));
     if (!values.json) io.stdout.write(`HTML report: ${values.html}\n`);

@@ -37,7 +37,10 @@ export interface AuditFinding {
   readonly message: string;
   readonly fix: string;
   /** The exchange that shows it. */
-  readonly evidence: readonly { readonly sent: SentRequest; readonly received: ReceivedResponse | null }[];
+  readonly evidence: readonly {
+    readonly sent: SentRequest;
+    readonly received: ReceivedResponse | null;
+  }[];
 }
 
 /** The result of `auditCors`. */
@@ -85,7 +88,12 @@ export async function runAudit(
 
   // The legitimate origin, as the page would fetch (with credentials: what matters is whether
   // a credentialed read would work, for the look-alikes below).
-  const legitimate = await runFetch(transport, { ...input, credentials: input.credentials ?? false }, baseUrl, options);
+  const legitimate = await runFetch(
+    transport,
+    { ...input, credentials: input.credentials ?? false },
+    baseUrl,
+    options,
+  );
   probes.push(legitimate);
   if (!legitimate.ok) {
     findings.push({
@@ -100,10 +108,17 @@ export async function runAudit(
 
   // Look-alike origins: each replayed as a credentialed fetch of the same shape.
   for (const probe of lookAlikeOrigins(planned.origin)) {
-    const check = await runFetch(transport, { ...input, origin: probe.origin, credentials: true }, baseUrl, options);
+    const check = await runFetch(
+      transport,
+      { ...input, origin: probe.origin, credentials: true },
+      baseUrl,
+      options,
+    );
     probes.push(check);
     const last = check.steps.at(-1);
-    const allowOrigin = last?.received ? getHeader(last.received.headers, 'Access-Control-Allow-Origin') : null;
+    const allowOrigin = last?.received
+      ? getHeader(last.received.headers, 'Access-Control-Allow-Origin')
+      : null;
     if (check.outcome === 'readable' || check.outcome === 'header-hidden') {
       findings.push({
         id: 'credentials-to-any-origin',
@@ -123,13 +138,17 @@ export async function runAudit(
         evidence: evidenceOf(check),
       });
     } else if (allowOrigin === '*' && probe.kind === 'random') {
-      const credentials = last?.received ? getHeader(last.received.headers, 'Access-Control-Allow-Credentials') : null;
+      const credentials = last?.received
+        ? getHeader(last.received.headers, 'Access-Control-Allow-Credentials')
+        : null;
       if (credentials === 'true') {
         findings.push({
           id: 'wildcard-with-credentials',
           severity: 'low',
-          title: 'Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true',
-          message: 'browsers refuse every credentialed request to this answer; the credentials setting does nothing but mislead',
+          title:
+            'Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true',
+          message:
+            'browsers refuse every credentialed request to this answer; the credentials setting does nothing but mislead',
           fix: 'list the allowed origins (then credentials work for them), or drop credentials',
           evidence: evidenceOf(check),
         });
@@ -185,11 +204,19 @@ export async function runAudit(
   const refusedAnswer = await raw(refusedPreflight);
   if (refusedAnswer) {
     const verdict = judgePreflight(
-      { origin: stranger, credentials: false, method: probeMethod, unsafeHeaderNames: ['x-cors-doctor-probe'] },
+      {
+        origin: stranger,
+        credentials: false,
+        method: probeMethod,
+        unsafeHeaderNames: ['x-cors-doctor-probe'],
+      },
       refusedAnswer.status,
       refusedAnswer.headers,
     );
-    const sameAsRoute = forNone !== null && forNone.bodyPreview !== '' && refusedAnswer.bodyPreview === forNone.bodyPreview;
+    const sameAsRoute =
+      forNone !== null &&
+      forNone.bodyPreview !== '' &&
+      refusedAnswer.bodyPreview === forNone.bodyPreview;
     if (!verdict.grant && (sameAsRoute || refusedAnswer.status >= 500)) {
       findings.push({
         id: 'refused-preflight-reaches-route',
@@ -205,12 +232,16 @@ export async function runAudit(
   }
 
   // Error responses: a missing route answered for the legitimate origin and a stranger.
-  const missingUrl = new URL(`cors-doctor-missing-${randomLabel()}`, url.endsWith('/') ? url : `${url}/`).href;
+  const missingUrl = new URL(
+    `cors-doctor-missing-${randomLabel()}`,
+    url.endsWith('/') ? url : `${url}/`,
+  ).href;
   const [errorAllowed, errorStranger] = await Promise.all([
     raw(simpleGet(missingUrl, planned.origin)),
     raw(simpleGet(missingUrl, stranger)),
   ]);
-  const routeGrantsStranger = forStranger !== null && getHeader(forStranger.headers, 'Access-Control-Allow-Origin') !== null;
+  const routeGrantsStranger =
+    forStranger !== null && getHeader(forStranger.headers, 'Access-Control-Allow-Origin') !== null;
   if (errorStranger && !isOkStatus(errorStranger.status) && !routeGrantsStranger) {
     const grant = getHeader(errorStranger.headers, 'Access-Control-Allow-Origin');
     if (grant === stranger) {
@@ -219,12 +250,13 @@ export async function runAudit(
         severity: 'high',
         title: 'error responses grant any origin',
         message: `the route refuses other origins, but a ${errorStranger.status} answers ${stranger} with Access-Control-Allow-Origin: ${stranger}`,
-        fix: 'let the error handler keep the CORS layer\'s decision instead of setting its own Access-Control-Allow-Origin',
+        fix: "let the error handler keep the CORS layer's decision instead of setting its own Access-Control-Allow-Origin",
         evidence: [{ sent: simpleGet(missingUrl, stranger), received: errorStranger }],
       });
     }
   }
-  const routeGrantsAllowed = forAllowed !== null && getHeader(forAllowed.headers, 'Access-Control-Allow-Origin') !== null;
+  const routeGrantsAllowed =
+    forAllowed !== null && getHeader(forAllowed.headers, 'Access-Control-Allow-Origin') !== null;
   if (errorAllowed && !isOkStatus(errorAllowed.status) && routeGrantsAllowed) {
     if (getHeader(errorAllowed.headers, 'Access-Control-Allow-Origin') === null) {
       findings.push({
@@ -252,7 +284,17 @@ export async function runAudit(
         ],
       };
       const received = await raw(sent);
-      return received && judgePreflight({ origin: planned.origin, credentials: planned.credentials, method: probeMethod, unsafeHeaderNames: [] }, received.status, received.headers).grant
+      return received &&
+        judgePreflight(
+          {
+            origin: planned.origin,
+            credentials: planned.credentials,
+            method: probeMethod,
+            unsafeHeaderNames: [],
+          },
+          received.status,
+          received.headers,
+        ).grant
         ? { sent, received }
         : undefined;
     })());
@@ -265,7 +307,8 @@ export async function runAudit(
         id: 'max-age',
         severity: 'info',
         title: 'no Access-Control-Max-Age on the preflight',
-        message: 'browsers keep the preflight for 5 seconds only, so most preflighted requests cost a second round trip',
+        message:
+          'browsers keep the preflight for 5 seconds only, so most preflighted requests cost a second round trip',
         fix: 'send Access-Control-Max-Age (maxAge), e.g. 600; Chromium caps it at 7200',
         evidence,
       });
@@ -283,7 +326,8 @@ export async function runAudit(
         id: 'max-age',
         severity: 'info',
         title: `Access-Control-Max-Age is ${seconds} seconds`,
-        message: 'Chromium caps it at 7200 and Firefox at 86400; a changed policy reaches browsers only after that',
+        message:
+          'Chromium caps it at 7200 and Firefox at 86400; a changed policy reaches browsers only after that',
         fix: 'use at most 7200 (2 hours)',
         evidence,
       });

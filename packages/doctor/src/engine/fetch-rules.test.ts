@@ -47,7 +47,10 @@ describe('CORS-safelisted request headers (Fetch)', () => {
 
   it('makes every safelisted header unsafe once their values pass 1024 bytes together', () => {
     const long = 'a'.repeat(120);
-    const headers = Array.from({ length: 9 }, (_, index) => [index % 2 ? 'Accept' : 'Accept-Language', long] as const);
+    const headers = Array.from(
+      { length: 9 },
+      (_, index) => [index % 2 ? 'Accept' : 'Accept-Language', long] as const,
+    );
     expect(corsUnsafeRequestHeaderNames(headers)).toEqual(['accept', 'accept-language']);
   });
 });
@@ -62,12 +65,18 @@ describe('what fetch() sends', () => {
     expect(normalizeMethod(given)).toBe(sent);
   });
 
-  it.each(['Origin', 'Cookie', 'Sec-Fetch-Mode', 'Proxy-Authorization', 'Host'])('treats %s as forbidden', (name) => {
-    expect(isForbiddenRequestHeader(name, 'x')).toBe(true);
-  });
+  it.each(['Origin', 'Cookie', 'Sec-Fetch-Mode', 'Proxy-Authorization', 'Host'])(
+    'treats %s as forbidden',
+    (name) => {
+      expect(isForbiddenRequestHeader(name, 'x')).toBe(true);
+    },
+  );
 
   it('drops forbidden headers and notes it', () => {
-    const planned = planFetch({ origin: 'https://a.test', headers: { Cookie: 'a=1', 'X-A': '1' } }, 'https://b.test/');
+    const planned = planFetch(
+      { origin: 'https://a.test', headers: { Cookie: 'a=1', 'X-A': '1' } },
+      'https://b.test/',
+    );
     expect(planned.headers).toEqual([['X-A', '1']]);
     expect(planned.notes.join()).toContain('Cookie');
   });
@@ -80,11 +89,15 @@ describe('what fetch() sends', () => {
     [{ method: 'GET', headers: { Range: 'bytes=0-1' } }, false],
     [{ method: 'GET', headers: { Authorization: 'x' } }, true],
   ] as const)('preflights %j: %s', (request, preflight) => {
-    expect(planFetch({ origin: 'https://a.test', ...request }, 'https://b.test/').needsPreflight).toBe(preflight);
+    expect(
+      planFetch({ origin: 'https://a.test', ...request }, 'https://b.test/').needsPreflight,
+    ).toBe(preflight);
   });
 
   it('sends no preflight to its own origin', () => {
-    expect(planFetch({ origin: 'https://b.test', method: 'PUT' }, 'https://b.test/x').needsPreflight).toBe(false);
+    expect(
+      planFetch({ origin: 'https://b.test', method: 'PUT' }, 'https://b.test/x').needsPreflight,
+    ).toBe(false);
   });
 
   it.each(['https://app.example.com/', 'app.example.com', 'https://app.example.com/path'])(

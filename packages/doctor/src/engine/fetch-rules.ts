@@ -81,7 +81,11 @@ export function isForbiddenRequestHeader(name: string, value: string): boolean {
   const lower = name.toLowerCase();
   if (FORBIDDEN_REQUEST_HEADERS.has(lower)) return true;
   if (lower.startsWith('proxy-') || lower.startsWith('sec-')) return true;
-  if (lower === 'x-http-method' || lower === 'x-http-method-override' || lower === 'x-method-override') {
+  if (
+    lower === 'x-http-method' ||
+    lower === 'x-http-method-override' ||
+    lower === 'x-method-override'
+  ) {
     return value.split(',').some((method) => isForbiddenMethod(method.trim()));
   }
   return false;
@@ -145,7 +149,9 @@ export function isSafelistedRequestHeader(name: string, value: string): boolean 
  * lowercased, de-duplicated and sorted, as browsers put them in `Access-Control-Request-Headers`.
  * Safelisted values adding up to more than 1024 bytes make all of them unsafe.
  */
-export function corsUnsafeRequestHeaderNames(headers: ReadonlyArray<readonly [string, string]>): string[] {
+export function corsUnsafeRequestHeaderNames(
+  headers: ReadonlyArray<readonly [string, string]>,
+): string[] {
   const unsafe = new Set<string>();
   const safelisted: string[] = [];
   let safelistedSize = 0;

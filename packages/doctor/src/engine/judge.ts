@@ -133,7 +133,11 @@ export function judgePreflight(
       fix: 'answer the OPTIONS preflight with 204 (or any 2xx) before auth checks and routing reject it',
     });
   }
-  checks.push({ rule: 'preflight-ok-status', ok: true, message: `status ${status} is an ok status` });
+  checks.push({
+    rule: 'preflight-ok-status',
+    ok: true,
+    message: `status ${status} is an ok status`,
+  });
 
   const methods = parseAllowList(getHeader(headers, 'Access-Control-Allow-Methods'));
   if (methods === null) {
@@ -250,13 +254,25 @@ export function judgeExposedHeaders(
     const present = getHeader(headers, name) !== null;
     const absentNote = present ? '' : ' (and this response does not carry it)';
     if (SAFELISTED_RESPONSE_HEADERS.has(lower)) {
-      return { rule: 'expose-headers', ok: true, message: `${name} is a CORS-safelisted response header${absentNote}` };
+      return {
+        rule: 'expose-headers',
+        ok: true,
+        message: `${name} is a CORS-safelisted response header${absentNote}`,
+      };
     }
     if (exposed.includes(lower)) {
-      return { rule: 'expose-headers', ok: true, message: `${name} is listed in Access-Control-Expose-Headers${absentNote}` };
+      return {
+        rule: 'expose-headers',
+        ok: true,
+        message: `${name} is listed in Access-Control-Expose-Headers${absentNote}`,
+      };
     }
     if (exposed.includes('*') && !request.credentials) {
-      return { rule: 'expose-headers', ok: true, message: `Access-Control-Expose-Headers: * exposes ${name}${absentNote}` };
+      return {
+        rule: 'expose-headers',
+        ok: true,
+        message: `Access-Control-Expose-Headers: * exposes ${name}${absentNote}`,
+      };
     }
     return {
       rule: 'expose-headers',

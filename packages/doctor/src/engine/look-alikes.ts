@@ -17,8 +17,16 @@ export function randomLabel(): string {
  */
 export function lookAlikeOrigins(origin: string): LookAlikeOrigin[] {
   const probes: LookAlikeOrigin[] = [
-    { origin: `https://${randomLabel()}.attacker.test`, kind: 'random', description: 'a random origin' },
-    { origin: 'null', kind: 'null', description: 'the opaque origin `null` (sandboxed iframes, file: pages)' },
+    {
+      origin: `https://${randomLabel()}.attacker.test`,
+      kind: 'random',
+      description: 'a random origin',
+    },
+    {
+      origin: 'null',
+      kind: 'null',
+      description: 'the opaque origin `null` (sandboxed iframes, file: pages)',
+    },
   ];
   if (origin === 'null') return probes;
   const url = new URL(origin);

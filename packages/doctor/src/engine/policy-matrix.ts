@@ -48,12 +48,20 @@ const UNLISTED_HEADER = 'X-Cors-Doctor-Unlisted';
  * look-alikes that must be refused, each allowed method and header, and ones that are not
  * allowed. Validates the policy first (throws `CorsConfigError` like every adapter).
  */
-export function buildPolicyMatrix(options: CorsOptions): { requests: Array<{ title: string; request: BrowserRequest }>; notes: string[] } {
+export function buildPolicyMatrix(options: CorsOptions): {
+  requests: Array<{ title: string; request: BrowserRequest }>;
+  notes: string[];
+} {
   createCorsPolicy(options);
   const notes: string[] = [];
   const credentials = options.credentials === true;
   const expose = Array.isArray(options.exposedHeaders) ? [...options.exposedHeaders] : [];
-  const origins = options.origin === undefined ? ['*'] : Array.isArray(options.origin) ? options.origin : [options.origin];
+  const origins =
+    options.origin === undefined
+      ? ['*']
+      : Array.isArray(options.origin)
+        ? options.origin
+        : [options.origin];
   const allowed: Array<{ title: string; origin: string }> = [];
   const exact: string[] = [];
   for (const entry of origins as ReadonlyArray<unknown>) {
@@ -62,15 +70,23 @@ export function buildPolicyMatrix(options: CorsOptions): { requests: Array<{ tit
     } else if (typeof entry === 'string') {
       const instance = patternInstance(entry);
       if (instance === entry) exact.push(entry);
-      allowed.push({ title: instance === entry ? `allowed origin ${entry}` : `pattern ${entry}`, origin: instance });
+      allowed.push({
+        title: instance === entry ? `allowed origin ${entry}` : `pattern ${entry}`,
+        origin: instance,
+      });
       if (instance !== entry) {
         const bare = bareDomain(entry);
-        if (bare) allowed.push({ title: `pattern ${entry} never matches its bare domain`, origin: bare });
+        if (bare)
+          allowed.push({ title: `pattern ${entry} never matches its bare domain`, origin: bare });
       }
     } else if (entry instanceof RegExp) {
-      notes.push(`RegExp ${String(entry)}: no instance can be generated; only the look-alikes probe it`);
+      notes.push(
+        `RegExp ${String(entry)}: no instance can be generated; only the look-alikes probe it`,
+      );
     } else if (typeof entry === 'function') {
-      notes.push('origin function: the matrix cannot know which origins it allows; only the look-alikes probe it');
+      notes.push(
+        'origin function: the matrix cannot know which origins it allows; only the look-alikes probe it',
+      );
     }
   }
   const requests: Array<{ title: string; request: BrowserRequest }> = [];
@@ -78,26 +94,51 @@ export function buildPolicyMatrix(options: CorsOptions): { requests: Array<{ tit
   for (const { title, origin } of allowed) {
     requests.push({ title: `${title}: simple GET`, request: { origin, method: 'GET', ...base } });
   }
-  const first = allowed.find((entry) => !entry.title.includes('bare domain'))?.origin ?? exact[0] ?? 'https://app.example.com';
+  const first =
+    allowed.find((entry) => !entry.title.includes('bare domain'))?.origin ??
+    exact[0] ??
+    'https://app.example.com';
 
   // Methods.
   const methods = options.methods ?? ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'];
-  const methodList = methods === '*' ? ['PUT', 'DELETE', 'PROPFIND'] : methods.filter((method) => !isSafelistedMethod(method));
+  const methodList =
+    methods === '*'
+      ? ['PUT', 'DELETE', 'PROPFIND']
+      : methods.filter((method) => !isSafelistedMethod(method));
   for (const method of methodList) {
-    requests.push({ title: `allowed method ${method}`, request: { origin: first, method, credentials } });
+    requests.push({
+      title: `allowed method ${method}`,
+      request: { origin: first, method, credentials },
+    });
   }
   if (methods !== '*') {
-    const unlisted = CANDIDATE_UNLISTED_METHODS.find((method) => !methods.some((listed) => listed.toUpperCase() === method));
-    if (unlisted) requests.push({ title: `method not allowed: ${unlisted}`, request: { origin: first, method: unlisted, credentials } });
+    const unlisted = CANDIDATE_UNLISTED_METHODS.find(
+      (method) => !methods.some((listed) => listed.toUpperCase() === method),
+    );
+    if (unlisted)
+      requests.push({
+        title: `method not allowed: ${unlisted}`,
+        request: { origin: first, method: unlisted, credentials },
+      });
   }
 
   // Request headers.
   const headers = options.allowedHeaders;
-  const headerList = headers === undefined ? ['X-Reflected-By-Default'] : headers === '*' ? ['X-Anything', 'Authorization'] : headers;
+  const headerList =
+    headers === undefined
+      ? ['X-Reflected-By-Default']
+      : headers === '*'
+        ? ['X-Anything', 'Authorization']
+        : headers;
   for (const name of headerList) {
     requests.push({
       title: `allowed header ${name}`,
-      request: { origin: first, method: 'GET', headers: { [name]: sampleValue(name) }, credentials },
+      request: {
+        origin: first,
+        method: 'GET',
+        headers: { [name]: sampleValue(name) },
+        credentials,
+      },
     });
   }
   if (Array.isArray(headers)) {
@@ -113,7 +154,10 @@ export function buildPolicyMatrix(options: CorsOptions): { requests: Array<{ tit
     for (const probe of lookAlikeOrigins(origin)) {
       if (seen.has(probe.origin) || (probe.kind === 'random' && seen.has('random'))) continue;
       seen.add(probe.kind === 'random' ? 'random' : probe.origin);
-      requests.push({ title: `look-alike: ${probe.description}`, request: { origin: probe.origin, method: 'GET', ...base } });
+      requests.push({
+        title: `look-alike: ${probe.description}`,
+        request: { origin: probe.origin, method: 'GET', ...base },
+      });
     }
   }
   const preflighted = methodList[0] ?? 'PUT';
@@ -138,7 +182,11 @@ export async function runPolicyCheck(
   for (const [index, { title, request }] of requests.entries()) {
     const withUrl = { ...request, url };
     const check = await runFetch(transport, withUrl, baseUrl, options);
-    const { outcome: expected, preflightCacheSeconds } = await expectedAnswer(policy, withUrl, baseUrl);
+    const { outcome: expected, preflightCacheSeconds } = await expectedAnswer(
+      policy,
+      withUrl,
+      baseUrl,
+    );
     const mismatch =
       expected !== check.outcome
         ? `the policy says ${expected}, the browser gets ${check.outcome}`
@@ -173,7 +221,8 @@ export async function expectedAnswer(
       method: 'OPTIONS',
       origin: planned.origin,
       requestMethod: planned.method,
-      requestHeaders: planned.unsafeHeaderNames.length > 0 ? planned.unsafeHeaderNames.join(',') : null,
+      requestHeaders:
+        planned.unsafeHeaderNames.length > 0 ? planned.unsafeHeaderNames.join(',') : null,
     });
     const status = decision.action === 'respond' ? (decision.status ?? 204) : 204;
     const { grant } = judgePreflight(judged, status, pairs(decision));
@@ -182,7 +231,8 @@ export async function expectedAnswer(
   }
   const decision = await policy.evaluate({ method: planned.method, origin: planned.origin });
   const headers = pairs(decision);
-  if (judgeCorsCheck(judged, headers).some((check) => !check.ok)) return { outcome: 'withheld', preflightCacheSeconds };
+  if (judgeCorsCheck(judged, headers).some((check) => !check.ok))
+    return { outcome: 'withheld', preflightCacheSeconds };
   // The exposed headers are judged as if the server sends every one of them.
   const hidden = judgeExposedHeaders(judged, headers, planned.expose).some((check) => !check.ok);
   return { outcome: hidden ? 'header-hidden' : 'readable', preflightCacheSeconds };

@@ -37,7 +37,8 @@ export const RULES = {
     spec: 'https://fetch.spec.whatwg.org/#cors-preflight-fetch',
   },
   'allow-headers-authorization': {
-    title: 'CORS-preflight: Authorization must be named in Access-Control-Allow-Headers; `*` never covers it',
+    title:
+      'CORS-preflight: Authorization must be named in Access-Control-Allow-Headers; `*` never covers it',
     spec: 'https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name',
   },
   'allow-headers': {
@@ -49,6 +50,11 @@ export const RULES = {
     title:
       'Scripts read only safelisted response headers and those in Access-Control-Expose-Headers (`*` only without credentials)',
     spec: 'https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name',
+  },
+  'preflight-cache': {
+    title:
+      'CORS-preflight cache: Access-Control-Max-Age says how many seconds the browser keeps the answer (5 without it)',
+    spec: 'https://fetch.spec.whatwg.org/#http-access-control-max-age',
   },
   'redirect-preflight': {
     title: 'CORS-preflight: a redirect is not an ok status, so the preflight fails',

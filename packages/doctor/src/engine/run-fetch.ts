@@ -118,7 +118,12 @@ export async function runFetch(
 
   for (let redirects = 0; ; redirects++) {
     const unsafeHeaderNames = corsUnsafeRequestHeaderNames(headers);
-    const judged: JudgedRequest = { origin, credentials: planned.credentials, method, unsafeHeaderNames };
+    const judged: JudgedRequest = {
+      origin,
+      credentials: planned.credentials,
+      method,
+      unsafeHeaderNames,
+    };
     const sameOrigin = new URL(url).origin === origin;
 
     // Fetch main fetch: a preflight when the method or a header is not safelisted.
@@ -145,7 +150,9 @@ export async function runFetch(
         return finish('network-error', null);
       }
       const { checks, grant } = judgePreflight(judged, answer.status, answer.headers);
-      const diagnosed = grant ? checks : await diagnoseRefusal(transport, sent, judged, checks, timeoutMs);
+      const diagnosed = grant
+        ? checks
+        : await diagnoseRefusal(transport, sent, judged, checks, timeoutMs);
       steps.push(makeStep('preflight', sent, answer, diagnosed));
       if (!grant) return finish('blocked-at-preflight', null);
       cacheSeconds = Math.min(grant.maxAge ?? 5, CHROMIUM_MAX_AGE_CAP);
@@ -156,7 +163,9 @@ export async function runFetch(
       url,
       headers: [
         ...(sameOrigin ? [] : [['Origin', origin] as const]),
-        ...(headers.some(([name]) => name.toLowerCase() === 'accept') ? [] : [['Accept', '*/*'] as const]),
+        ...(headers.some(([name]) => name.toLowerCase() === 'accept')
+          ? []
+          : [['Accept', '*/*'] as const]),
         ...headers,
         ['Sec-Fetch-Mode', 'cors'],
         ['Sec-Fetch-Dest', 'empty'],
@@ -180,7 +189,10 @@ export async function runFetch(
     if (!isRedirectStatus(answer.status)) {
       const exposeChecks = judgeExposedHeaders(judged, answer.headers, planned.expose);
       steps.push(makeStep('actual', sent, answer, [...corsChecks, ...exposeChecks]));
-      return finish(exposeChecks.some((check) => !check.ok) ? 'header-hidden' : 'readable', cacheSeconds);
+      return finish(
+        exposeChecks.some((check) => !check.ok) ? 'header-hidden' : 'readable',
+        cacheSeconds,
+      );
     }
 
     // Fetch HTTP-redirect fetch.
@@ -195,7 +207,10 @@ export async function runFetch(
     if (next.method !== method) {
       // Fetch: the body and its headers go when a redirect turns the request into a GET.
       headers = headers.filter(
-        ([name]) => !['content-type', 'content-encoding', 'content-language', 'content-location'].includes(name.toLowerCase()),
+        ([name]) =>
+          !['content-type', 'content-encoding', 'content-language', 'content-location'].includes(
+            name.toLowerCase(),
+          ),
       );
       body = undefined;
       method = next.method;
@@ -216,25 +231,33 @@ async function diagnoseRefusal(
   timeoutMs: number,
 ): Promise<RuleCheck[]> {
   const failed = checks.find((check) => !check.ok);
-  if (failed?.rule !== 'allow-origin' || !failed.message.startsWith('the answer has no')) return checks;
+  if (failed?.rule !== 'allow-origin' || !failed.message.startsWith('the answer has no'))
+    return checks;
   const grants = async (method: string, names: readonly string[]): Promise<boolean> => {
     const probe: SentRequest = {
       ...sent,
       headers: [
-        ...sent.headers.filter(([name]) => !/^access-control-request-(method|headers)$/i.test(name)),
+        ...sent.headers.filter(
+          ([name]) => !/^access-control-request-(method|headers)$/i.test(name),
+        ),
         ['Access-Control-Request-Method', method],
         ...(names.length > 0 ? [['Access-Control-Request-Headers', names.join(',')] as const] : []),
       ],
     };
     const answer = await send(transport, probe, timeoutMs);
     if (answer instanceof TransportError) return false;
-    return judgePreflight({ ...judged, method, unsafeHeaderNames: names }, answer.status, answer.headers).grant !== undefined;
+    return (
+      judgePreflight({ ...judged, method, unsafeHeaderNames: names }, answer.status, answer.headers)
+        .grant !== undefined
+    );
   };
-  const replace = (check: RuleCheck): RuleCheck[] => checks.map((entry) => (entry === failed ? check : entry));
+  const replace = (check: RuleCheck): RuleCheck[] =>
+    checks.map((entry) => (entry === failed ? check : entry));
   const prefix = 'the server refused the whole preflight (no Access-Control-Allow-Origin)';
   if (judged.unsafeHeaderNames.length > 0 && (await grants(judged.method, []))) {
     const refused: string[] = [];
-    for (const name of judged.unsafeHeaderNames) if (!(await grants(judged.method, [name]))) refused.push(name);
+    for (const name of judged.unsafeHeaderNames)
+      if (!(await grants(judged.method, [name]))) refused.push(name);
     const names = refused.length > 0 ? refused : judged.unsafeHeaderNames;
     return replace({
       rule: names.includes('authorization') ? 'allow-headers-authorization' : 'allow-headers',
@@ -312,7 +335,8 @@ function followRedirect(
   // Fetch: a cross-origin redirect of a request from another origin taints it: Origin: null.
   const tainted = target.origin !== current.origin && origin !== current.origin;
   const newMethod =
-    (status === 303 && method !== 'GET' && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')
+    (status === 303 && method !== 'GET' && method !== 'HEAD') ||
+    ((status === 301 || status === 302) && method === 'POST')
       ? 'GET'
       : method;
   return {
@@ -377,18 +401,29 @@ function makeStep(
 }
 
 const NETWORK_FIXES: Record<TransportError['code'], string> = {
-  timeout: 'make the server answer (check it is up, and that OPTIONS is not left hanging by a route or proxy)',
+  timeout:
+    'make the server answer (check it is up, and that OPTIONS is not left hanging by a route or proxy)',
   'connection-refused': 'start the server, or check the host and port',
-  'connection-closed': 'find what closes the connection without an answer (a crash, a proxy, a TLS mismatch)',
+  'connection-closed':
+    'find what closes the connection without an answer (a crash, a proxy, a TLS mismatch)',
   'headers-too-large': 'send smaller response headers (browsers refuse header blocks over 256 KiB)',
   'invalid-response': 'answer with valid HTTP (status line and headers)',
   'handler-threw': 'the handler threw instead of answering: catch the error and answer 500',
   other: 'check the server is reachable and answers HTTP',
 };
 
-function networkErrorStep(kind: 'preflight' | 'actual', sent: SentRequest, error: TransportError): CheckStep {
+function networkErrorStep(
+  kind: 'preflight' | 'actual',
+  sent: SentRequest,
+  error: TransportError,
+): CheckStep {
   const fix = NETWORK_FIXES[error.code];
-  const check: RuleCheck = { rule: 'network-error', ok: false, message: `${error.code}: ${error.message}`, fix };
+  const check: RuleCheck = {
+    rule: 'network-error',
+    ok: false,
+    message: `${error.code}: ${error.message}`,
+    fix,
+  };
   return {
     kind,
     sent,
@@ -403,7 +438,11 @@ function networkErrorStep(kind: 'preflight' | 'actual', sent: SentRequest, error
   };
 }
 
-function summarize(planned: PlannedFetch, outcome: FetchOutcome, steps: readonly CheckStep[]): string {
+function summarize(
+  planned: PlannedFetch,
+  outcome: FetchOutcome,
+  steps: readonly CheckStep[],
+): string {
   const what = `${planned.method} ${planned.url} from ${planned.origin}${planned.credentials ? ' with credentials' : ''}`;
   const failed = steps.find((step) => !step.ok);
   switch (outcome) {

@@ -1,6 +1,12 @@
 import type { HeaderPairs } from '../engine/http-types.js';
 import { clip } from '../engine/judge.js';
-import { relevantHeaders, relevantSentHeaders, reportRows, type DoctorResult, type ReportRow } from './rows.js';
+import {
+  relevantHeaders,
+  relevantSentHeaders,
+  reportRows,
+  type DoctorResult,
+  type ReportRow,
+} from './rows.js';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -8,7 +14,9 @@ function escapeHtml(text: string): string {
 
 function headerList(headers: HeaderPairs): string {
   if (headers.length === 0) return '<span class="none">none</span>';
-  return headers.map(([name, value]) => `<div><b>${escapeHtml(name)}</b>: ${escapeHtml(clip(value))}</div>`).join('');
+  return headers
+    .map(([name, value]) => `<div><b>${escapeHtml(name)}</b>: ${escapeHtml(clip(value))}</div>`)
+    .join('');
 }
 
 function row(entry: ReportRow, index: number): string {

@@ -1,6 +1,7 @@
 import type { AuditReport } from '../engine/audit.js';
 import type { HeaderPairs, ReceivedResponse, SentRequest } from '../engine/http-types.js';
 import type { PolicyCheck, PolicyRow } from '../engine/policy-matrix.js';
+import { RULES } from '../engine/rules.js';
 import type { CheckStep, CorsCheck } from '../engine/run-fetch.js';
 
 /** Whatever the doctor produced: one fetch's check, an audit, or a policy check. */
@@ -23,7 +24,9 @@ export interface ReportRow {
 export function relevantHeaders(headers: HeaderPairs): HeaderPairs {
   return headers.filter(([name]) => {
     const lower = name.toLowerCase();
-    return lower.startsWith('access-control-') || ['vary', 'location', 'content-type'].includes(lower);
+    return (
+      lower.startsWith('access-control-') || ['vary', 'location', 'content-type'].includes(lower)
+    );
   });
 }
 
@@ -31,7 +34,11 @@ export function relevantHeaders(headers: HeaderPairs): HeaderPairs {
 export function relevantSentHeaders(headers: HeaderPairs): HeaderPairs {
   return headers.filter(([name, value]) => {
     const lower = name.toLowerCase();
-    return !(lower.startsWith('sec-fetch-') || lower === 'user-agent' || (lower === 'accept' && value === '*/*'));
+    return !(
+      lower.startsWith('sec-fetch-') ||
+      lower === 'user-agent' ||
+      (lower === 'accept' && value === '*/*')
+    );
   });
 }
 
@@ -52,17 +59,22 @@ function stepRow(title: string, step: CheckStep): ReportRow {
 export function reportRows(result: DoctorResult): ReportRow[] {
   const rows: ReportRow[] = [];
   if (result.kind === 'check') {
-    for (const step of result.steps) rows.push(stepRow(step.kind === 'preflight' ? 'preflight' : 'actual request', step));
+    for (const step of result.steps)
+      rows.push(stepRow(step.kind === 'preflight' ? 'preflight' : 'actual request', step));
   } else if (result.kind === 'policy') {
     for (const row of result.rows) {
-      const failed = row.check.steps.find((step) => !step.ok) ?? row.check.steps.at(-1);
+      const cacheOnly = !row.ok && row.expected === row.check.outcome;
+      const failed = cacheOnly
+        ? row.check.steps.find((step) => step.kind === 'preflight')
+        : (row.check.steps.find((step) => !step.ok) ?? row.check.steps.at(-1));
+      const rule = cacheOnly ? 'preflight-cache' : failed?.rule;
       rows.push({
         title: row.title,
         ok: row.ok,
         verdict: row.ok ? 'pass' : 'fail',
         sent: failed?.sent ?? null,
         received: failed?.received ?? null,
-        rule: failed ? `${failed.rule}: ${failed.ruleTitle}` : '',
+        rule: rule ? `${rule}: ${RULES[rule].title}` : '',
         message: `${row.mismatch ?? `as the policy says: ${row.expected}`}${failed && !failed.ok ? `: ${failed.message}` : ''}`,
         fix: row.ok ? null : policyFix(row, failed ?? null),
       });
@@ -101,7 +113,8 @@ export function reportRows(result: DoctorResult): ReportRow[] {
 
 function policyFix(row: PolicyRow, step: CheckStep | null): string {
   const { expected } = row;
-  if (expected === row.check.outcome) return 'send the Access-Control-Max-Age the policy sets (maxAge)';
+  if (expected === row.check.outcome)
+    return 'send the Access-Control-Max-Age the policy sets (maxAge)';
   if (expected === 'readable' || expected === 'header-hidden') {
     return step?.fix ?? 'make the server grant this request as the policy says';
   }

@@ -46,11 +46,16 @@ export async function start(server: Server): Promise<RunningServer> {
   };
 }
 
-function route(url: string | undefined, method: string | undefined): { status: number; body: string } | 'throw' {
+function route(
+  url: string | undefined,
+  method: string | undefined,
+): { status: number; body: string } | 'throw' {
   const path = new URL(url ?? '/', 'http://x').pathname;
   if (path === '/boom') return 'throw';
-  if (path === '/hello' && (method === 'GET' || method === 'HEAD')) return { status: 200, body: HELLO };
-  if (path === '/hello' && ['PUT', 'DELETE', 'PATCH', 'POST'].includes(method ?? '')) return { status: 200, body: `${method} done` };
+  if (path === '/hello' && (method === 'GET' || method === 'HEAD'))
+    return { status: 200, body: HELLO };
+  if (path === '/hello' && ['PUT', 'DELETE', 'PATCH', 'POST'].includes(method ?? ''))
+    return { status: 200, body: `${method} done` };
   return { status: 404, body: 'Not Found' };
 }
 
@@ -81,9 +86,16 @@ function expressRoutes(app: express.Express): express.Express {
     throw new Error('boom: on purpose');
   });
   // Express's default handler logs the stack; keep the output quiet.
-  app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(500).send('Internal Server Error');
-  });
+  app.use(
+    (
+      _error: unknown,
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      res.status(500).send('Internal Server Error');
+    },
+  );
   return app;
 }
 
@@ -172,7 +184,9 @@ class HelloController {
 export async function nestOurs(options: CorsOptions): Promise<RunningServer> {
   @Module({ imports: [CorsModule.forRoot(options)], controllers: [HelloController] })
   class AppModule {}
-  const app: INestApplication = await NestFactory.create(AppModule, new ExpressAdapter(), { logger: false });
+  const app: INestApplication = await NestFactory.create(AppModule, new ExpressAdapter(), {
+    logger: false,
+  });
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as Server;
   const { port } = server.address() as AddressInfo;

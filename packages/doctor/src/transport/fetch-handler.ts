@@ -22,14 +22,19 @@ export function fetchHandlerTransport(handler: FetchHandler): Transport {
         method: sent.method,
         headers: sent.headers.map(([name, value]): [string, string] => [name, value]),
         signal: controller.signal,
-        ...(sent.body === undefined || sent.method === 'GET' || sent.method === 'HEAD' ? {} : { body: sent.body }),
+        ...(sent.body === undefined || sent.method === 'GET' || sent.method === 'HEAD'
+          ? {}
+          : { body: sent.body }),
       });
       let response: Response;
       try {
         response = await withAbort(Promise.resolve(handler(request)), controller.signal, timeoutMs);
       } catch (error) {
         if (error instanceof TransportError) throw error;
-        throw new TransportError('handler-threw', error instanceof Error ? error.message : String(error));
+        throw new TransportError(
+          'handler-threw',
+          error instanceof Error ? error.message : String(error),
+        );
       }
       if (!(response instanceof Response)) {
         throw new TransportError('invalid-response', 'the handler did not return a Response');
@@ -37,7 +42,13 @@ export function fetchHandlerTransport(handler: FetchHandler): Transport {
       const headers: Array<[string, string]> = [];
       response.headers.forEach((value, name) => headers.push([name, value]));
       const { preview, bytes } = await readPreview(response, controller.signal, timeoutMs);
-      return { status: response.status, statusText: response.statusText, headers, bodyPreview: preview, bodyBytes: bytes };
+      return {
+        status: response.status,
+        statusText: response.statusText,
+        headers,
+        bodyPreview: preview,
+        bodyBytes: bytes,
+      };
     } finally {
       clearTimeout(timer);
     }

@@ -76,14 +76,20 @@ export const nodeHttpTransport: Transport = (sent: SentRequest, timeoutMs: numbe
 
 function classify(error: NodeJS.ErrnoException): [TransportErrorCode, string] {
   const code = error.code ?? '';
-  if (code === 'ECONNREFUSED') return ['connection-refused', `connection refused (${error.message})`];
+  if (code === 'ECONNREFUSED')
+    return ['connection-refused', `connection refused (${error.message})`];
   if (code === 'ECONNRESET' || error.message === 'socket hang up') {
     return ['connection-closed', 'the server closed the connection without an answer'];
   }
   if (code === 'HPE_HEADER_OVERFLOW') {
-    return ['headers-too-large', `the response headers are larger than ${MAX_RESPONSE_HEADER_BYTES / 1024} KiB`];
+    return [
+      'headers-too-large',
+      `the response headers are larger than ${MAX_RESPONSE_HEADER_BYTES / 1024} KiB`,
+    ];
   }
-  if (code.startsWith('HPE_')) return ['invalid-response', `not a valid HTTP response (${error.message})`];
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return ['other', `host not found (${error.message})`];
+  if (code.startsWith('HPE_'))
+    return ['invalid-response', `not a valid HTTP response (${error.message})`];
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return ['other', `host not found (${error.message})`];
   return ['other', error.message];
 }
