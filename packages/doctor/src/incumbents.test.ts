@@ -3,6 +3,7 @@ import { auditCors, checkCors } from './index.js';
 import {
   APP_ORIGIN,
   expressIncumbent,
+  fastifyIncumbent,
   honoIncumbent,
   koaIncumbent,
 } from './test-support/servers.js';
@@ -105,5 +106,47 @@ describe('hono/cors', () => {
       origin: APP_ORIGIN,
     });
     expect(result.outcome).toBe('readable');
+  });
+});
+
+describe('@fastify/cors', () => {
+  it('the default methods (GET,HEAD,POST) block a PUT at the preflight, naming the fix', async () => {
+    const server = await fastifyIncumbent({ origin: [APP_ORIGIN] });
+    try {
+      const result = await checkCors(`${server.url}/hello`, { origin: APP_ORIGIN, method: 'PUT' });
+      expect(result.outcome).toBe('blocked-at-preflight');
+      expect(result.steps[0]?.fix).toBe('add PUT to Access-Control-Allow-Methods (methods option)');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("its README's origin function answers other origins with a 500 (audit: the refused preflight reached failing code)", async () => {
+    const server = await fastifyIncumbent({
+      origin: (origin, callback) => {
+        if (origin !== undefined && new URL(origin).hostname === 'localhost') callback(null, true);
+        else callback(new Error('Not allowed'), false);
+      },
+    });
+    try {
+      const report = await auditCors(`${server.url}/hello`, { origin: 'http://localhost:5173' });
+      const finding = report.findings.find(
+        (entry) => entry.id === 'refused-preflight-reaches-route',
+      );
+      expect(finding?.message).toContain('status 500');
+      expect(report.ok).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('passes an allowlist with the methods the page uses', async () => {
+    const server = await fastifyIncumbent({ origin: [APP_ORIGIN], methods: ['GET', 'PUT'] });
+    try {
+      const result = await checkCors(`${server.url}/hello`, { origin: APP_ORIGIN, method: 'PUT' });
+      expect(result.outcome).toBe('readable');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { Controller, Get, Header, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
+import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
 import koaCors from '@koa/cors';
 import expressCors from 'cors';
 import express from 'express';
+import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { cors as honoIncumbentCors } from 'hono/cors';
 import Koa from 'koa';
@@ -197,6 +199,20 @@ export async function nestOurs(options: CorsOptions): Promise<RunningServer> {
       await app.close();
     },
   };
+}
+
+/** Fastify 5 with the incumbent `@fastify/cors`, listening. */
+export async function fastifyIncumbent(options: FastifyCorsOptions): Promise<RunningServer> {
+  const app = Fastify({ logger: false });
+  await app.register(fastifyCors, options);
+  app.get('/hello', async (_request, reply) => {
+    void reply.header('X-Request-Id', 'req-42');
+    return HELLO;
+  });
+  app.put('/hello', async () => 'PUT done');
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
 /** A plain server for hostile behaviour. */
