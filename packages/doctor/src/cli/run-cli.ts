@@ -29,6 +29,7 @@ Replays a page's fetch() exactly as a browser sends it and says whether the brow
   --header "NAME: VALUE" a request header the script sets (repeatable; VALUE defaults to "1")
   --credentials          fetch(..., { credentials: 'include' })
   --expose NAME          a response header the script reads (repeatable)
+  --data BODY            the request body of the actual request
   --timeout 10s          per-request timeout (ms, s or m; default 10s)
   --audit                probe misconfigurations (look-alike origins, Vary, errors, Max-Age)
   --expect FILE          check the server against a CorsOptions policy (.json, .js, .mjs, .ts)
@@ -70,6 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         header: { type: 'string', multiple: true },
         credentials: { type: 'boolean' },
         expose: { type: 'string', multiple: true },
+        data: { type: 'string' },
         timeout: { type: 'string' },
         audit: { type: 'boolean' },
         expect: { type: 'string' },
@@ -129,6 +131,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         headers: (values.header ?? []).map(parseHeader),
         credentials: values.credentials ?? false,
         expose: values.expose ?? [],
+        ...(values.data === undefined ? {} : { body: values.data }),
       };
       result = values.audit
         ? await auditCors(url, request, { timeoutMs })
