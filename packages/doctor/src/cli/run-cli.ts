@@ -152,7 +152,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 
   io.stdout.write(
-    `${values.json ? formatJson(result) : formatText(result, { colour: io.stdout.isTTY === true })}\n`,
+    `${values.json ? formatJson(result) : formatText(result, { colour: io.stdout.isTTY === true && !process.env.NO_COLOR })}\n`,
   );
   if (values.html !== undefined) {
     await writeFile(values.html, formatHtml(result));
