@@ -6,6 +6,7 @@ import {
   type JudgedRequest,
 } from './judge.js';
 import type { RuleId } from './rules.js';
+import { normalizeMethod } from './fetch-rules.js';
 
 const ORIGIN = 'https://app.example.com';
 const base: JudgedRequest = {
@@ -244,5 +245,32 @@ describe('exposed response headers', () => {
   ] as const)('credentials %s, %s, %j: readable %s', (credentials, name, headers, readable) => {
     const [check] = judgeExposedHeaders({ ...base, credentials }, Object.entries(headers), [name]);
     expect(check?.ok).toBe(readable);
+  });
+});
+
+describe('method case, as fetch() normalizes it and preflights compare it', () => {
+  // Fetch upper-cases DELETE and PUT in the request, but compares Access-Control-Allow-Methods
+  // case-sensitively; PATCH is never upper-cased.
+  it.each([
+    ['DELETE', 'delete', true],
+    ['delete', 'DELETE', false],
+    ['delete', 'delete', false],
+    ['PUT', 'put', true],
+    ['PATCH', 'PATCH', true],
+    ['PATCH', 'patch', false],
+    ['patch', 'PATCH', false],
+    ['patch', 'patch', true],
+  ] as const)('Allow-Methods %s, fetch() method %s: passes %s', (allowed, used, passes) => {
+    const method = normalizeMethod(used);
+    const { grant } = judgePreflight(
+      { origin: ORIGIN, credentials: true, method, unsafeHeaderNames: [] },
+      204,
+      [
+        ['Access-Control-Allow-Origin', ORIGIN],
+        ['Access-Control-Allow-Credentials', 'true'],
+        ['Access-Control-Allow-Methods', allowed],
+      ],
+    );
+    expect(grant !== undefined).toBe(passes);
   });
 });
