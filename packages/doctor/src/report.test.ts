@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli/run-cli.js';
 import { checkCors, formatHtml, formatText } from './index.js';
@@ -60,6 +63,30 @@ describe('reports', () => {
       expect(parsed.steps.map((step) => step.kind)).toEqual(['preflight', 'actual']);
     } finally {
       await server.close();
+    }
+  });
+
+  it('writes the HTML report with --html', async () => {
+    const server = await serve(nodeListener(POLICY));
+    const dir = await mkdtemp(join(tmpdir(), 'cors-doctor-html-'));
+    try {
+      let out = '';
+      const io = {
+        stdout: { write: (text: string) => (out += text) },
+        stderr: { write: () => true },
+      };
+      const file = join(dir, 'report.html');
+      const code = await runCli(
+        [`${server.url}/hello`, '--origin', OTHER_ORIGIN, '--html', file],
+        io,
+      );
+      expect(code).toBe(1);
+      expect(out).toContain(`HTML report: ${file}`);
+      const html = await readFile(file, 'utf8');
+      expect(html).toMatch(/<tr class="failed" data-verdict="fail">/);
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
