@@ -20,6 +20,7 @@ if grep -q 'workspace:' <(for t in "$work"/tarballs/*.tgz; do tar -xOzf "$t" pac
 fi
 
 cp "$root"/scripts/consumer-smoke/{exercise.cjs,check.mjs,check.cjs,consumer.ts,tsconfig.json} "$work/app/"
+cp "$root"/scripts/consumer-smoke/{doctor.mjs,doctor.cjs,doctor-consumer.ts} "$work/app/"
 cd "$work/app"
 echo '{ "name": "cors-consumer", "private": true, "version": "1.0.0" }' > package.json
 # Framework versions match the ones the packages are tested with.
@@ -30,5 +31,7 @@ npm install --no-audit --no-fund --loglevel=error "$work"/tarballs/*.tgz \
 
 node check.mjs
 node check.cjs
+node doctor.mjs
+node doctor.cjs
 npx tsc -p tsconfig.json
 echo "consumer smoke test passed"

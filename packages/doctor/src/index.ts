@@ -1,0 +1,18 @@
+export { checkCors, auditCors } from './check-cors.js';
+export type { CheckOptions } from './check-cors.js';
+export type { CorsTarget } from './target.js';
+export type { FetchHandler } from './transport/fetch-handler.js';
+export { BrowserRequestError } from './engine/browser-request.js';
+export type { BrowserRequest, PlannedFetch } from './engine/browser-request.js';
+export type { CheckStep, CorsCheck, FetchOutcome } from './engine/run-fetch.js';
+export type { RuleCheck } from './engine/judge.js';
+export { RULES } from './engine/rules.js';
+export type { RuleId } from './engine/rules.js';
+export type { AuditFinding, AuditReport, Severity } from './engine/audit.js';
+export type { PolicyCheck, PolicyInput, PolicyRow } from './engine/policy-matrix.js';
+export type { HeaderPairs, ReceivedResponse, SentRequest } from './engine/http-types.js';
+export { formatText } from './report/text.js';
+export { formatJson } from './report/json.js';
+export { formatHtml } from './report/html.js';
+export type { DoctorResult } from './report/rows.js';
+export { loadPolicy } from './cli/load-policy.js';
