@@ -34,4 +34,5 @@ export {
 export { isPromiseLike } from './origin/matcher.js';
 export { DEFAULT_ORIGIN_TIMEOUT, REFUSED_PREFLIGHT_STATUS } from './options.js';
 export { keepVary } from './keep-vary.js';
+export { HeadersCorsRequest } from './headers-request.js';
 export type { VaryKeepingResponse } from './keep-vary.js';
