@@ -1,4 +1,9 @@
-export { classifyRequest, explainPrivateNetwork, explainRefusal, refusePreflight } from './policy.js';
+export {
+  classifyRequest,
+  explainPrivateNetwork,
+  explainRefusal,
+  refusePreflight,
+} from './policy.js';
 export { mergeCorsOptions } from './merge-options.js';
 export { createCorsPolicy, isCorsPolicy, toCorsPolicy } from './reconfigurable-policy.js';
 export type { ReconfigurableCorsPolicy, ReconfigureStep } from './reconfigurable-policy.js';
