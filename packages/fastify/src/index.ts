@@ -4,6 +4,7 @@ import {
   explainRefusal,
   isCorsPolicy,
   isPromiseLike,
+  keepVary,
   mergeVary,
   refusePreflight,
   type CorsDecision,
@@ -289,7 +290,16 @@ function answer(
   next: Done,
 ): void {
   (request as unknown as CorsSlots)[DECISION] = decision;
-  if (decision.action !== 'respond') return next();
+  if (decision.action !== 'respond') {
+    // A route that takes the response (`reply.hijack()`, then `reply.raw`, as proxies do) skips
+    // `onSend`: the grant goes on Node's response too, and its Vary keeps the names whatever
+    // the route writes (`keepVary` merges them back in when the head is written).
+    const raw = reply.raw;
+    const { headers } = decision;
+    for (const name in headers) raw.setHeader(name, headers[name] as string);
+    keepVary(raw, decision.vary);
+    return next();
+  }
   // Fetch: a preflight answer has no body; its headers are set by `onSend`, as for any response.
   void reply.code(decision.status as number).send();
 }
