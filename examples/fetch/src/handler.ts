@@ -1,5 +1,5 @@
 // One Fetch-API handler with CORS, for any runtime: paste it into Bun, Deno or a Worker as is.
-import { withCors } from '@cors/fetch';
+import { CorsConfigError, createCorsPolicy, withCors } from '@cors/fetch';
 
 const todos = [{ id: 1, title: 'Write the README' }];
 
@@ -13,16 +13,44 @@ async function api(request: Request): Promise<Response> {
   }
   if (pathname === '/api/old-todos')
     return Response.redirect(new URL('/api/todos', request.url), 301);
+  if (pathname === '/admin/cors-origins' && request.method === 'PUT') return setOrigins(request);
   if (pathname === '/api/boom') throw new Error('the database is down');
   return Response.json({ error: 'not found' }, { status: 404 });
 }
 
-export const handler = withCors(api, {
-  origin: ['http://localhost:5173', 'https://app.example.com'],
+const corsOptions = {
   credentials: true,
   exposedHeaders: ['X-Request-Id'],
   maxAge: 600,
   debug: true, // log every refusal with its fix
+};
+// A policy, not plain options, so that the allowed origins can change while the handler runs.
+const policy = createCorsPolicy<Request>({
+  ...corsOptions,
+  origin: ['http://localhost:5173', 'https://app.example.com'],
+});
+
+/** Replaces the allowed origins at once. Guard it for real: here a token from the environment. */
+async function setOrigins(request: Request): Promise<Response> {
+  const token = globalThis.process?.env.ADMIN_TOKEN;
+  if (!token || request.headers.get('authorization') !== `Bearer ${token}`) {
+    return Response.json({ error: 'unauthorized' }, { status: 401 });
+  }
+  const origins = (await request.json()) as string[];
+  try {
+    policy.reconfigure({ ...corsOptions, origin: origins });
+  } catch (error) {
+    // Invalid origins: nothing changed.
+    if (error instanceof CorsConfigError) {
+      return Response.json({ error: error.message }, { status: 400 });
+    }
+    throw error;
+  }
+  return Response.json({ origins });
+}
+
+// withCors's own options (not CORS options, so not part of the policy) go third.
+export const handler = withCors(api, policy, {
   // The 500 keeps its CORS headers; report the error, then answer with JSON.
   onError: (error) => {
     console.error('handler failed:', error);

@@ -2,6 +2,7 @@ import Fastify, { type FastifyRequest, type RouteShorthandOptions } from 'fastif
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   cors,
+  createCorsPolicy,
   type CorsDecision,
   type FastifyCorsOptions,
   type RouteCorsOptions,
@@ -35,5 +36,19 @@ describe('@cors/fastify types', () => {
     expectTypeOf(on).toEqualTypeOf<RouteShorthandOptions>();
     expectTypeOf(typo).toEqualTypeOf<RouteShorthandOptions>();
     expectTypeOf<RouteCorsOptions>().toEqualTypeOf<FastifyCorsOptions>();
+  });
+
+  it('registers a policy from createCorsPolicy, typed with Fastify’s request', async () => {
+    const app = Fastify();
+    const policy = createCorsPolicy<FastifyRequest>({
+      origin: (_origin, request) => {
+        expectTypeOf(request).toEqualTypeOf<FastifyRequest>();
+        return true;
+      },
+    });
+    await app.register(cors, policy);
+    policy.reconfigure({ origin: ['https://app.example.com'] });
+    // @ts-expect-error: a policy's options are checked as CORS options
+    policy.reconfigure({ orign: 'https://app.example.com' });
   });
 });

@@ -2,7 +2,9 @@ import {
   VARY,
   classifyRequest,
   explainRefusal,
+  isCorsPolicy,
   isPromiseLike,
+  keepVary,
   mergeVary,
   refusePreflight,
   type CorsDecision,
@@ -16,7 +18,7 @@ import type {
   RouteOptions,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import type { FastifyCorsOptions } from './options.js';
+import type { FastifyCorsOptions, FastifyCorsPolicy } from './options.js';
 import {
   DISABLED,
   PreflightRoutes,
@@ -25,9 +27,15 @@ import {
   type RouterSettings,
 } from './route-policies.js';
 
-export { CorsConfigError } from '@cors/core';
-export type { CorsDecision, CorsOptions } from '@cors/core';
-export type { FastifyCorsOptions, RouteCorsOptions } from './options.js';
+export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
+export type {
+  CachedOrigins,
+  CachedOriginsOptions,
+  CorsDecision,
+  CorsOptions,
+  ReconfigurableCorsPolicy,
+} from '@cors/core';
+export type { FastifyCorsOptions, FastifyCorsPolicy, RouteCorsOptions } from './options.js';
 
 // Per-request state, declared on Fastify's Request with `decorateRequest` (so every request
 // object keeps one shape): the route's CORS and the decision made in `onRequest`.
@@ -57,29 +65,47 @@ type SendDone = (error: Error | null, payload?: unknown) => void;
  * `origin` function and `onDecision` receive Fastify's request. Invalid options make the app
  * fail to start with `CorsConfigError`.
  *
+ * Takes options, or a policy from `createCorsPolicy` to change later with
+ * `policy.reconfigure(options)`: routes without `config.cors` then follow the policy, and
+ * routes with one are recompiled over its new options, all switched at once (a route whose
+ * merged options would be invalid makes `reconfigure` throw `CorsConfigError`, naming it, and
+ * nothing changes).
+ *
  * @example
  * await app.register(cors, { origin: ['https://app.example.com'], credentials: true });
  * app.get('/public', { config: { cors: { origin: '*', credentials: false } } }, () => 'hi');
  * app.post('/webhook', { config: { cors: false } }, handler);
  */
-export const cors: FastifyPluginCallback<FastifyCorsOptions> = fp(corsPlugin, {
+export const cors: FastifyPluginCallback<FastifyCorsOptions | FastifyCorsPolicy> = fp(corsPlugin, {
   fastify: '5.x',
   name: '@cors/fastify',
 });
 
 export default cors;
 
-function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done: Done): void {
+function corsPlugin(
+  fastify: FastifyInstance,
+  options: FastifyCorsOptions | FastifyCorsPolicy | undefined,
+  done: Done,
+): void {
   let policies: RoutePolicies;
   try {
-    policies = new RoutePolicies(options);
+    policies = new RoutePolicies(options ?? {});
   } catch (error) {
     // avvio takes a callback plugin's failure only through `done`: the app then fails to start.
     return done(error as Error);
   }
+  // A policy outlives the app: its reconfigurations stop reaching this app's routes.
+  fastify.addHook('onClose', (_instance, next) => {
+    policies.dispose();
+    next();
+  });
   const { plugin } = policies;
   const routes = new PreflightRoutes(fastify.initialConfig as RouterSettings);
-  const { onDecision, debug } = options;
+  // A policy's `onDecision` and `debug` are part of it (its reports follow `reconfigure`); these
+  // two report refusals no policy made (CORS off, an ambiguous preflight), with the current ones.
+  const current = (): FastifyCorsOptions =>
+    (isCorsPolicy<FastifyRequest>(options) ? options.options : options) ?? {};
   let warned = false;
 
   if (!fastify.hasRequestDecorator(ROUTE as unknown as string)) {
@@ -90,6 +116,7 @@ function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done:
 
   /** A refusal no policy made (a route with CORS off, or an ambiguous one): reported as theirs are. */
   const notify = (decision: CorsDecision, request: FastifyRequest): void => {
+    const { onDecision, debug } = current();
     if (debug) (debug === true ? console.warn : debug)(explainRefusal(decision));
     onDecision?.(decision, request);
   };
@@ -241,7 +268,9 @@ function corsPlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done:
     '*',
     {
       config: { [CATCH_ALL]: true },
-      logLevel: (options as { logLevel?: RouteOptions['logLevel'] }).logLevel,
+      logLevel: isCorsPolicy(options)
+        ? undefined
+        : (options as { logLevel?: RouteOptions['logLevel'] } | undefined)?.logLevel,
     },
     (_request, reply) => {
       reply.callNotFound();
@@ -261,7 +290,16 @@ function answer(
   next: Done,
 ): void {
   (request as unknown as CorsSlots)[DECISION] = decision;
-  if (decision.action !== 'respond') return next();
+  if (decision.action !== 'respond') {
+    // A route that takes the response (`reply.hijack()`, then `reply.raw`, as proxies do) skips
+    // `onSend`: the grant goes on Node's response too, and its Vary keeps the names whatever
+    // the route writes (`keepVary` merges them back in when the head is written).
+    const raw = reply.raw;
+    const { headers } = decision;
+    for (const name in headers) raw.setHeader(name, headers[name] as string);
+    keepVary(raw, decision.vary);
+    return next();
+  }
   // Fetch: a preflight answer has no body; its headers are set by `onSend`, as for any response.
   void reply.code(decision.status as number).send();
 }

@@ -1,4 +1,4 @@
-import type { CorsOptions } from '@cors/core';
+import type { CorsOptions, ReconfigurableCorsPolicy } from '@cors/core';
 import type { FastifyRequest } from 'fastify';
 
 /**
@@ -6,6 +6,12 @@ import type { FastifyRequest } from 'fastify';
  * receive Fastify's request.
  */
 export type FastifyCorsOptions = CorsOptions<FastifyRequest>;
+
+/**
+ * A policy from `createCorsPolicy`, registered in place of options
+ * (`app.register(cors, policy)`) to change them later with `policy.reconfigure(options)`.
+ */
+export type FastifyCorsPolicy = ReconfigurableCorsPolicy<FastifyRequest>;
 
 /**
  * A route's own options (`config: { cors: { … } }`), merged over the plugin's option by option.

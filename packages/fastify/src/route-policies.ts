@@ -1,16 +1,25 @@
-// Per-route policies: the plugin's options merged with a route's `config.cors`, compiled once
-// per distinct result, and the table that tells a preflight which route it is asking about.
+// Per-route policies: the plugin's options (or policy) with each route's `config.cors` merged
+// over them, compiled once per distinct result, and the table that tells a preflight which route
+// it is asking about.
 import {
   CorsConfigError,
   createCorsPolicy,
-  type CorsPolicy,
+  isCorsPolicy,
+  mergeCorsOptions,
   type CorsConfigIssue,
+  type CorsOptions,
+  type CorsPolicy,
+  type ReconfigurableCorsPolicy,
 } from '@cors/core';
 import type { FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
 import type { FastifyCorsOptions } from './options.js';
 
-/** How one route answers CORS requests. Built at start-up; shared by routes with equal options. */
+/**
+ * How one route answers CORS requests. Built at start-up; shared by routes with equal options.
+ * With a reconfigurable policy on the plugin, `policy` is replaced when the policy is
+ * reconfigured (all routes at once, in the reconfiguration's switch).
+ */
 export interface RouteCors {
   /** The compiled policy, or `undefined` when CORS is off for the route (`config.cors: false`). */
   readonly policy: CorsPolicy<FastifyRequest> | undefined;
@@ -19,21 +28,55 @@ export interface RouteCors {
 /** CORS switched off for a route. */
 export const DISABLED: RouteCors = { policy: undefined };
 
+type Options = Readonly<Record<string, unknown>>;
+
+/** A route's own options, and every route that shares them (with a policy on the plugin). */
+interface RouteLayer {
+  readonly cors: { policy: CorsPolicy<FastifyRequest> | undefined };
+  readonly options: Options;
+  /** The first route declared with these options, for error messages. */
+  readonly route: string;
+}
+
 /**
  * Compiles the plugin's options and each route's `config.cors` over them, once per distinct
  * merged set of options (routes that share a config object, or spell the same options, share
- * one policy).
+ * one policy). Given a reconfigurable policy instead of options, routes without `config.cors`
+ * use the policy itself, and routes with one are recompiled over the policy's new options each
+ * time it is reconfigured (a route whose merged options become invalid refuses the
+ * reconfiguration, naming the route).
  */
 export class RoutePolicies {
   readonly plugin: RouteCors;
-  readonly #pluginOptions: Readonly<Record<string, unknown>>;
+  #pluginOptions: Options;
   readonly #byConfig = new WeakMap<object, RouteCors>();
   readonly #byKey = new Map<string, RouteCors>();
   readonly #identities = new WeakMap<object, number>();
   #nextIdentity = 1;
+  /** With a reconfigurable policy: one layer per distinct route options, recompiled together. */
+  readonly #layers: Map<string, RouteLayer> | undefined;
+  /**
+   * With a reconfigurable policy: the policies compiled from the current plugin options, by
+   * merged options, so that routes whose options merge equal share one (a preflight to either
+   * is then not ambiguous).
+   */
+  #generation = new Map<string, CorsPolicy<FastifyRequest>>();
+  /** Removes the reconfiguration step (when the app closes). */
+  readonly dispose: () => void = noop;
 
-  constructor(pluginOptions: FastifyCorsOptions) {
-    this.#pluginOptions = ownOptions(pluginOptions, 'options');
+  constructor(pluginOptions: FastifyCorsOptions | ReconfigurableCorsPolicy<FastifyRequest>) {
+    if (isCorsPolicy<FastifyRequest>(pluginOptions)) {
+      // The options were validated when the policy was built or reconfigured.
+      this.#pluginOptions = mergeCorsOptions(pluginOptions.options) as Options;
+      this.plugin = { policy: pluginOptions };
+      this.#layers = new Map();
+      this.#generation.set(this.#keyOf(this.#pluginOptions), pluginOptions);
+      this.dispose = pluginOptions.onReconfigure((options) => this.#recompile(options));
+      return;
+    }
+    this.#pluginOptions = mergeCorsOptions(
+      withoutRegisterOptions(pluginOptions) as FastifyCorsOptions,
+    ) as Options;
     this.plugin = { policy: createCorsPolicy<FastifyRequest>(this.#pluginOptions) };
     this.#byKey.set(this.#keyOf(this.#pluginOptions), this.plugin);
   }
@@ -58,28 +101,80 @@ export class RoutePolicies {
     }
     const cached = this.#byConfig.get(routeOptions);
     if (cached !== undefined) return cached;
-    const merged: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (const name of Object.keys(this.#pluginOptions)) merged[name] = this.#pluginOptions[name];
-    // Own enumerable names only, onto an object with no prototype: a `__proto__` key (from
-    // JSON.parse) is just an unknown option name, which the core refuses.
-    for (const name of Object.keys(routeOptions)) {
-      merged[name] = (routeOptions as Record<string, unknown>)[name];
-    }
-    const key = this.#keyOf(merged);
-    let compiled = this.#byKey.get(key);
-    if (compiled === undefined) {
-      compiled = { policy: compileForRoute(merged, route) };
+    const own = forRoute(route, () =>
+      mergeCorsOptions(routeOptions as FastifyCorsOptions),
+    ) as Options;
+    let compiled: RouteCors;
+    if (this.#layers === undefined) {
+      const merged = mergeCorsOptions(this.#pluginOptions, own) as Options;
+      const key = this.#keyOf(merged);
+      compiled = this.#byKey.get(key) ?? { policy: compileForRoute(merged, route) };
       this.#byKey.set(key, compiled);
+    } else {
+      // Keyed by the route's own options: two routes that merge equal today may not tomorrow.
+      const key = this.#keyOf(own);
+      let layer = this.#layers.get(key);
+      if (layer === undefined) {
+        const merged = mergeCorsOptions(this.#pluginOptions, own) as Options;
+        const policy = this.#compileShared(this.#generation, merged, route);
+        layer = { cors: { policy }, options: own, route };
+        this.#layers.set(key, layer);
+      }
+      compiled = layer.cors;
     }
     this.#byConfig.set(routeOptions, compiled);
     return compiled;
   }
 
   /**
+   * The reconfiguration step: every route's options merged over the new plugin options and
+   * compiled (throwing `CorsConfigError` naming the route, which refuses the reconfiguration),
+   * then switched together.
+   */
+  #recompile(options: CorsOptions<FastifyRequest>): () => void {
+    const layers = this.#layers as Map<string, RouteLayer>;
+    const pluginOptions = mergeCorsOptions(options) as Options;
+    const issues: CorsConfigIssue[] = [];
+    const next: [RouteLayer, CorsPolicy<FastifyRequest>][] = [];
+    const generation = new Map<string, CorsPolicy<FastifyRequest>>();
+    // The policy itself already answers with the new options when the switch runs.
+    generation.set(this.#keyOf(pluginOptions), this.plugin.policy as CorsPolicy<FastifyRequest>);
+    for (const layer of layers.values()) {
+      try {
+        const merged = mergeCorsOptions(pluginOptions, layer.options) as Options;
+        next.push([layer, this.#compileShared(generation, merged, layer.route)]);
+      } catch (error) {
+        if (!(error instanceof CorsConfigError)) throw error;
+        issues.push(...error.issues);
+      }
+    }
+    if (issues.length > 0) throw new CorsConfigError(issues);
+    return () => {
+      this.#pluginOptions = pluginOptions;
+      this.#generation = generation;
+      for (const [layer, policy] of next) layer.cors.policy = policy;
+    };
+  }
+
+  #compileShared(
+    generation: Map<string, CorsPolicy<FastifyRequest>>,
+    merged: Options,
+    route: string,
+  ): CorsPolicy<FastifyRequest> {
+    const key = this.#keyOf(merged);
+    let policy = generation.get(key);
+    if (policy === undefined) {
+      policy = compileForRoute(merged, route);
+      generation.set(key, policy);
+    }
+    return policy;
+  }
+
+  /**
    * A string equal for equal options: names sorted, RegExps by source and flags, functions and
    * other objects by identity.
    */
-  #keyOf(options: Readonly<Record<string, unknown>>): string {
+  #keyOf(options: Options): string {
     const names = Object.keys(options).sort();
     return JSON.stringify(names.map((name) => [name, this.#valueKey(options[name])]));
   }
@@ -102,39 +197,49 @@ export class RoutePolicies {
 /** Fastify's own registration options, which are not CORS options. */
 const REGISTER_OPTIONS = new Set(['logLevel', 'logSerializers']);
 
-/** The own enumerable options, on an object with no prototype. */
-function ownOptions(options: object, what: string): Record<string, unknown> {
-  const own: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  if (typeof options !== 'object' || options === null) {
-    throw new CorsConfigError([
-      {
-        option: what,
-        value: options,
-        message: `${describe(options)} is not an object of CORS options`,
-      },
-    ]);
+/**
+ * The plugin options without Fastify's own registration options. The copy keeps the original's
+ * prototype, so that `mergeCorsOptions` still refuses options inherited from it; anything that
+ * is not a plain object is left for `mergeCorsOptions` to refuse.
+ */
+function withoutRegisterOptions(options: unknown): unknown {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
+  const source = options as Options;
+  const copy = Object.create(Object.getPrototypeOf(source) as object | null) as Record<
+    string,
+    unknown
+  >;
+  for (const name of Object.keys(source)) {
+    // Defined, not assigned: an own `__proto__` key (from JSON.parse) stays a key, which
+    // `mergeCorsOptions` refuses, instead of becoming the copy's prototype.
+    if (!REGISTER_OPTIONS.has(name)) {
+      Object.defineProperty(copy, name, {
+        value: source[name],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
-  for (const name of Object.keys(options)) {
-    if (!REGISTER_OPTIONS.has(name)) own[name] = (options as Record<string, unknown>)[name];
-  }
-  return own;
+  return copy;
 }
 
-function compileForRoute(
-  options: Record<string, unknown>,
-  route: string,
-): CorsPolicy<FastifyRequest> {
+/** Runs `read`, adding which route the options come from to each issue it throws. */
+function forRoute<T>(route: string, read: () => T): T {
   try {
-    return createCorsPolicy<FastifyRequest>(options);
+    return read();
   } catch (error) {
     if (!(error instanceof CorsConfigError)) throw error;
-    // The same issues, each saying which route's config they come from.
     throw new CorsConfigError(
       error.issues.map(
         (issue): CorsConfigIssue => ({ ...issue, message: `${issue.message} (route ${route})` }),
       ),
     );
   }
+}
+
+function compileForRoute(options: Options, route: string): CorsPolicy<FastifyRequest> {
+  return forRoute(route, () => createCorsPolicy<FastifyRequest>(options));
 }
 
 function describe(value: unknown): string {
@@ -233,7 +338,7 @@ export class PreflightRoutes {
         : entry.host === undefined;
       if (!candidate) continue;
       // Fetch: never guess. Routes that only a header the preflight lacks tells apart must agree.
-      if (cors !== undefined && cors !== entry.cors) return AMBIGUOUS;
+      if (cors !== undefined && cors.policy !== entry.cors.policy) return AMBIGUOUS;
       cors = entry.cors;
     }
     return cors === undefined ? NONE : { found: 'route', cors };

@@ -16,26 +16,15 @@ import {
   sendRow,
 } from '@cors/conformance';
 import { describe, expect, it, vi } from 'vitest';
-import { APP, EVIL, GRANT, routeHandler, withErrorLog } from './test-handler.test-support.js';
+import {
+  APP,
+  EVIL,
+  GRANT,
+  routeHandler,
+  withErrorLog,
+  withServer,
+} from './test-handler.test-support.js';
 import { CorsConfigError, withCors, type CorsDecision, type WithCorsOptions } from './index.js';
-
-/** Serves `fetch` on a free loopback port for the length of `use`, then closes the server. */
-async function withServer<T>(
-  fetch: (request: Request) => Response | Promise<Response>,
-  use: (baseUrl: string) => Promise<T>,
-): Promise<T> {
-  let server: ReturnType<typeof serve> | undefined;
-  const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
-  });
-  try {
-    return await use(`http://127.0.0.1:${port}`);
-  } finally {
-    await new Promise<void>((resolve, reject) =>
-      server?.close((error) => (error ? reject(error) : resolve())),
-    );
-  }
-}
 
 /** Sends a request with `node:http`, which (unlike fetch) can repeat a header line. */
 function sendRaw(

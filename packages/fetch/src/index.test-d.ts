@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { withCors, type CorsDecision, type FetchHandler } from './index.js';
+import { createCorsPolicy, withCors, type CorsDecision, type FetchHandler } from './index.js';
 
 interface Env {
   ALLOWED: string;
@@ -42,5 +42,22 @@ describe('withCors types', () => {
     });
     // @ts-expect-error: onError is a function or 'rethrow'
     withCors(() => new Response(), { onError: 'log' });
+  });
+
+  it('takes a policy, with onError third; CORS options never go third', () => {
+    const policy = createCorsPolicy<Request>({ origin: 'https://app.example.com' });
+    const handler = withCors((request: Request) => new Response(request.url), policy, {
+      onError: (error, request) => {
+        expectTypeOf(error).toBeUnknown();
+        expectTypeOf(request).toEqualTypeOf<Request>();
+        return undefined;
+      },
+    });
+    expectTypeOf(handler).toEqualTypeOf<FetchHandler>();
+    withCors(() => new Response(), policy, { onError: 'rethrow' });
+    // @ts-expect-error: the third argument holds withCors's own options only
+    withCors(() => new Response(), policy, { origin: 'https://app.example.com' });
+    // @ts-expect-error: onError is a function or 'rethrow'
+    withCors(() => new Response(), policy, { onError: 'log' });
   });
 });

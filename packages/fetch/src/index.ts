@@ -6,16 +6,24 @@ import {
   REQUEST_METHOD,
   REQUEST_PRIVATE_NETWORK,
   VARY,
-  createCorsPolicy,
+  isCorsPolicy,
   isPromiseLike,
   mergeVary,
+  toCorsPolicy,
   type CorsDecision,
   type CorsOptions,
   type CorsRequest,
+  type ReconfigurableCorsPolicy,
 } from '@cors/core';
 
-export { CorsConfigError } from '@cors/core';
-export type { CorsDecision, CorsOptions } from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
+export type {
+  CachedOrigins,
+  CachedOriginsOptions,
+  CorsDecision,
+  CorsOptions,
+  ReconfigurableCorsPolicy,
+} from '@cors/core';
 
 /**
  * What happens to an error thrown (or a promise rejected) by the wrapped handler or by an
@@ -28,8 +36,12 @@ export type HandlerErrorOption<R extends Request = Request> =
   | 'rethrow'
   | ((error: unknown, request: R) => Response | undefined | Promise<Response | undefined>);
 
-/** Options of `withCors`: the core's `CorsOptions` plus what to do with a handler's errors. */
-export interface WithCorsOptions<R extends Request = Request> extends CorsOptions<R> {
+/**
+ * What `withCors` itself does, apart from the CORS policy: the third argument of
+ * `withCors(handler, policy, { onError })`, or mixed into the options
+ * (`withCors(handler, { origin, onError })`).
+ */
+export interface WithCorsHandlerOptions<R extends Request = Request> {
   /**
    * What to do when the handler (or an `origin` function) throws or rejects. By default the
    * error is logged with `console.error` and answered with `500 Internal Server Error`,
@@ -38,6 +50,11 @@ export interface WithCorsOptions<R extends Request = Request> extends CorsOption
    */
   onError?: HandlerErrorOption<R>;
 }
+
+/** Options of `withCors`: the core's `CorsOptions` plus what to do with a handler's errors. */
+export interface WithCorsOptions<R extends Request = Request>
+  extends CorsOptions<R>,
+    WithCorsHandlerOptions<R> {}
 
 /** A Fetch-API handler: a `Request` (and whatever the runtime passes after it) in, a `Response` out. */
 export type FetchHandler<R extends Request = Request, Args extends unknown[] = []> = (
@@ -53,6 +70,11 @@ export type FetchHandler<R extends Request = Request, Args extends unknown[] = [
  * Stays synchronous when the handler and the decision are. Throws `CorsConfigError` here, at
  * start-up, never while serving a request.
  *
+ * Takes options, or a policy from `createCorsPolicy` to change later with
+ * `policy.reconfigure(options)`; `withCors`'s own options then go third:
+ * `withCors(handler, policy, { onError })`. With options, `onError` may be among them or third,
+ * not both.
+ *
  * @example
  * export default {
  *   fetch: withCors((request) => Response.json({ ok: true }), {
@@ -60,10 +82,15 @@ export type FetchHandler<R extends Request = Request, Args extends unknown[] = [
  *     credentials: true,
  *   }),
  * };
+ * @example
+ * const policy = createCorsPolicy({ origin: ['https://app.example.com'] });
+ * const fetch = withCors(handler, policy, { onError: 'rethrow' });
+ * // later: policy.reconfigure({ origin: ['https://app.example.com', 'https://new.example.com'] });
  */
 export function withCors<R extends Request = Request, Args extends unknown[] = []>(
   handler: FetchHandler<R, Args>,
-  options?: WithCorsOptions<R>,
+  options?: WithCorsOptions<R> | ReconfigurableCorsPolicy<R>,
+  handlerOptions?: WithCorsHandlerOptions<R>,
 ): FetchHandler<R, Args> {
   if (typeof handler !== 'function') {
     throw new CorsConfigError([
@@ -75,10 +102,9 @@ export function withCors<R extends Request = Request, Args extends unknown[] = [
       },
     ]);
   }
-  const { onError, ...corsOptions } = options ?? {};
+  const [corsOptions, onError] = splitOptions(options, handlerOptions);
   const reportError = compileOnError(onError);
-  const policy = createCorsPolicy<R>(corsOptions);
-  const { errorVary } = policy;
+  const policy = toCorsPolicy<R>(corsOptions);
 
   const fail = (error: unknown, request: R, vary: readonly string[], grant: Grant): Answer =>
     answerError(reportError, error, request, grant, vary);
@@ -89,7 +115,7 @@ export function withCors<R extends Request = Request, Args extends unknown[] = [
       pending = policy.evaluate(new FetchCorsRequest(request));
     } catch (error) {
       // The `origin` function failed: no grant, but the answer varies on the origin.
-      return fail(error, request, errorVary, NO_GRANT);
+      return fail(error, request, policy.errorVary, NO_GRANT);
     }
     const decide = (decision: CorsDecision): Response | Promise<Response> => {
       // A preflight that is answered or refused ends here: the handler never runs.
@@ -110,7 +136,7 @@ export function withCors<R extends Request = Request, Args extends unknown[] = [
     // Only an async `origin` function makes the decision a promise.
     return isPromiseLike<CorsDecision>(pending)
       ? Promise.resolve(pending).then(decide, (error: unknown) =>
-          fail(error, request, errorVary, NO_GRANT),
+          fail(error, request, policy.errorVary, NO_GRANT),
         )
       : decide(pending);
   };
@@ -151,6 +177,80 @@ class FetchCorsRequest<R extends Request> implements CorsRequest<R> {
   get requestPrivateNetwork(): string | null {
     return this.#headers.get(REQUEST_PRIVATE_NETWORK);
   }
+}
+
+/**
+ * The policy (or the CORS options) and `onError`, from `withCors`'s second and third arguments.
+ * The options lose `onError` on a copy that keeps their prototype, so the core still refuses
+ * options inherited from it.
+ */
+function splitOptions<R extends Request>(
+  options: WithCorsOptions<R> | ReconfigurableCorsPolicy<R> | undefined,
+  handlerOptions: WithCorsHandlerOptions<R> | undefined,
+): [CorsOptions<R> | ReconfigurableCorsPolicy<R> | undefined, HandlerErrorOption<R> | undefined] {
+  const third = readHandlerOptions(handlerOptions);
+  if (isCorsPolicy<R>(options)) return [options, third];
+  if (typeof options !== 'object' || options === null || !Object.hasOwn(options, 'onError')) {
+    return [options, third];
+  }
+  if (third !== undefined) {
+    throw new CorsConfigError([
+      {
+        option: 'onError',
+        value: options.onError,
+        message: 'onError is given twice, among the options and in the third argument',
+        hint: 'keep one of them',
+      },
+    ]);
+  }
+  const source = options as Readonly<Record<string, unknown>>;
+  const copy = Object.create(Object.getPrototypeOf(options) as object | null) as object;
+  for (const name of Object.keys(source)) {
+    // Defined, not assigned: an own `__proto__` key (from JSON.parse) stays a key, which the
+    // core refuses, instead of becoming the copy's prototype.
+    if (name !== 'onError') {
+      Object.defineProperty(copy, name, {
+        value: source[name],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+  return [copy as CorsOptions<R>, options.onError];
+}
+
+/** `withCors`'s third argument: an object whose only option is `onError`. */
+function readHandlerOptions<R extends Request>(
+  handlerOptions: WithCorsHandlerOptions<R> | undefined,
+): HandlerErrorOption<R> | undefined {
+  if (handlerOptions === undefined) return undefined;
+  if (
+    typeof handlerOptions !== 'object' ||
+    handlerOptions === null ||
+    Array.isArray(handlerOptions)
+  ) {
+    throw new CorsConfigError([
+      {
+        option: 'handlerOptions',
+        value: handlerOptions,
+        message: `${describe(handlerOptions)} is not an object of withCors options`,
+        hint: "e.g. withCors(handler, policy, { onError: 'rethrow' })",
+      },
+    ]);
+  }
+  const unknown = Object.keys(handlerOptions).filter((name) => name !== 'onError');
+  if (unknown.length > 0) {
+    throw new CorsConfigError(
+      unknown.map((name) => ({
+        option: name,
+        value: (handlerOptions as Readonly<Record<string, unknown>>)[name],
+        message: `${JSON.stringify(name)} is not an option of withCors's third argument, whose only option is onError`,
+        hint: 'CORS options go in the second argument, or in the policy (createCorsPolicy(options))',
+      })),
+    );
+  }
+  return Object.hasOwn(handlerOptions, 'onError') ? handlerOptions.onError : undefined;
 }
 
 /** Checks `onError` once, at start-up, and turns it into the function the request path calls. */
