@@ -1,10 +1,7 @@
 import {
   CorsConfigError,
-  ORIGIN,
+  HeadersCorsRequest,
   REFUSED_PREFLIGHT_STATUS,
-  REQUEST_HEADERS,
-  REQUEST_METHOD,
-  REQUEST_PRIVATE_NETWORK,
   VARY,
   isCorsPolicy,
   isPromiseLike,
@@ -12,7 +9,6 @@ import {
   toCorsPolicy,
   type CorsDecision,
   type CorsOptions,
-  type CorsRequest,
   type ReconfigurableCorsPolicy,
 } from '@cors/core';
 
@@ -112,7 +108,7 @@ export function withCors<R extends Request = Request, Args extends unknown[] = [
   return (request: R, ...rest: Args): Response | Promise<Response> => {
     let pending: CorsDecision | Promise<CorsDecision>;
     try {
-      pending = policy.evaluate(new FetchCorsRequest(request));
+      pending = policy.evaluate(new HeadersCorsRequest(request.method, request.headers, request));
     } catch (error) {
       // The `origin` function failed: no grant, but the answer varies on the origin.
       return fail(error, request, policy.errorVary, NO_GRANT);
@@ -150,34 +146,6 @@ type ErrorReporter<R> = (
 ) => Response | undefined | Promise<Response | undefined>;
 
 const NO_GRANT: Grant = {};
-
-/**
- * The request as the policy reads it. `Access-Control-Request-*` headers are looked up only when
- * the core asks for them, which it does for preflights alone.
- */
-class FetchCorsRequest<R extends Request> implements CorsRequest<R> {
-  readonly method: string;
-  readonly origin: string | null;
-  readonly #headers: Headers;
-
-  constructor(readonly request: R) {
-    this.method = request.method;
-    this.#headers = request.headers;
-    this.origin = this.#headers.get(ORIGIN);
-  }
-
-  get requestMethod(): string | null {
-    return this.#headers.get(REQUEST_METHOD);
-  }
-
-  get requestHeaders(): string | null {
-    return this.#headers.get(REQUEST_HEADERS);
-  }
-
-  get requestPrivateNetwork(): string | null {
-    return this.#headers.get(REQUEST_PRIVATE_NETWORK);
-  }
-}
 
 /**
  * The policy (or the CORS options) and `onError`, from `withCors`'s second and third arguments.
