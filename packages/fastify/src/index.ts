@@ -234,13 +234,13 @@ function corsPlugin(
     try {
       pending = policy.evaluate(cors);
     } catch (error) {
-      return failOrigin(request, policy.errorVary, error, next);
+      return failOrigin(request, reply, policy.errorVary, error, next);
     }
     // Only an async `origin` function makes a promise; otherwise `next` runs in this tick.
     if (isPromiseLike<CorsDecision>(pending)) {
       pending.then(
         (decision) => answer(request, reply, decision, next),
-        (error: unknown) => failOrigin(request, policy.errorVary, error, next),
+        (error: unknown) => failOrigin(request, reply, policy.errorVary, error, next),
       );
       return;
     }
@@ -310,10 +310,12 @@ function answer(
  */
 function failOrigin(
   request: FastifyRequest,
+  reply: FastifyReply,
   vary: readonly string[],
   error: unknown,
   next: Done,
 ): void {
+  keepVary(reply.raw, vary);
   (request as unknown as CorsSlots)[DECISION] = {
     kind: 'actual',
     allowed: false,
@@ -340,6 +342,9 @@ function applyOnSend(
 ): void {
   const decision = (request as unknown as CorsSlots)[DECISION];
   if (decision !== null) {
+    // Decided in onRequest and handed on: its headers are on Node's response already, and
+    // keepVary merges its Vary when the head is written; nothing is left to do here.
+    if (decision.action === 'continue') return next(null, payload);
     applyDecision(reply, decision.headers, decision.vary);
     return next(null, payload);
   }
