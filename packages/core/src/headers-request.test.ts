@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeadersCorsRequest } from './headers-request.js';
-import { createCorsPolicy } from './index.js';
+import { createCorsPolicy, type CorsDecision } from './index.js';
 
 /** Headers that count how often each name is read. */
 function countingHeaders(init: Record<string, string>): { headers: Headers; reads: string[] } {
@@ -30,7 +30,10 @@ describe('HeadersCorsRequest', () => {
       'access-control-request-method': 'PUT',
       'access-control-request-headers': 'x-token',
     });
-    const decision = policy.evaluate(new HeadersCorsRequest('OPTIONS', headers, undefined));
+    // A policy without an origin function decides synchronously.
+    const decision = policy.evaluate(
+      new HeadersCorsRequest('OPTIONS', headers, undefined),
+    ) as CorsDecision;
     expect(decision).toMatchObject({ kind: 'preflight', allowed: true });
     expect(decision.headers['Access-Control-Allow-Headers']).toBe('x-token');
     expect(reads).toContain('access-control-request-headers');
