@@ -27,7 +27,7 @@ const loaders: Record<FrameworkName, () => Promise<Framework>> = {
   koa: async () => (await import('./koa.js')).koaFramework,
   hono: async () => (await import('./hono.js')).honoFramework,
   nestjs: async () => (await import('./nestjs.js')).nestjsFramework,
-  'nestjs-fastify': async () => (await import('./nestjs-fastify.js')).nestjsFastifyFramework,
+  'nestjs-fastify': async () => (await import('./nestjs.js')).nestjsFastifyFramework,
   fastify: async () => (await import('./fastify.js')).fastifyFramework,
   fetch: async () => (await import('./fetch.js')).fetchFramework,
 };
