@@ -187,13 +187,14 @@ export function compileOptions<Request>(
     // nothing else: the origin is checked before a preflight's other headers are read.
     errorVary: actualVary,
     onDecision: input.onDecision,
-    debug:
-      debug === true
-        ? (line) => console.warn(line)
-        : typeof debug === 'function'
-          ? debug
-          : undefined,
+    debug: debugLogger(debug),
   };
+}
+
+/** The `debug` option as the function that logs a line: `true` logs with `console.warn`. */
+export function debugLogger(debug: unknown): ((line: string) => void) | undefined {
+  if (debug === true) return (line) => console.warn(line);
+  return typeof debug === 'function' ? (debug as (line: string) => void) : undefined;
 }
 
 function checkBoolean<Request>(

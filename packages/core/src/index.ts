@@ -1,5 +1,6 @@
 export {
   classifyRequest,
+  createDecisionReporter,
   explainPrivateNetwork,
   explainRefusal,
   refusePreflight,

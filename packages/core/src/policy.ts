@@ -1,4 +1,4 @@
-import { compileOptions, type CompiledPolicy } from './compile.js';
+import { compileOptions, debugLogger, type CompiledPolicy } from './compile.js';
 import type { CorsDecision, CorsRequestKind, RefusalReason } from './decision.js';
 import {
   ALLOW_CREDENTIALS,
@@ -303,7 +303,7 @@ function answerPreflight<Request>(
 }
 
 function createNotify<Request>(
-  policy: CompiledPolicy<Request>,
+  policy: Pick<CompiledPolicy<Request>, 'onDecision' | 'debug'>,
 ): ((decision: CorsDecision, request: Request) => void) | undefined {
   const { onDecision, debug } = policy;
   if (!onDecision && !debug) return undefined;
@@ -338,6 +338,26 @@ function createNotify<Request>(
       }
     }
   };
+}
+
+/**
+ * Reports decisions an adapter makes without a policy (`refusePreflight`: a route with CORS off,
+ * a preflight that could reach routes with different policies) exactly as a policy reports its
+ * own: a `debug` line for a refusal, then `onDecision`, each hook's errors caught and reported
+ * once, so a throwing hook never turns a request into an error (issue 18).
+ *
+ * @example
+ * const report = createDecisionReporter(options);
+ * report(refusePreflight('cors-disabled', 'DELETE /webhook'), request);
+ */
+export function createDecisionReporter<Request = unknown>(
+  options: Pick<CorsOptions<Request>, 'onDecision' | 'debug'>,
+): (decision: CorsDecision, request: Request) => void {
+  const notify = createNotify<Request>({
+    onDecision: options.onDecision,
+    debug: debugLogger(options.debug),
+  });
+  return notify ?? (() => undefined);
 }
 
 /**

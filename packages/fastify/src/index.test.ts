@@ -269,6 +269,32 @@ describe('per-route policies', () => {
     ]);
   });
 
+  it('answers a refused preflight to a route with CORS off even when onDecision and debug throw', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const app = await appWith({
+        origin: APP,
+        onDecision: () => {
+          throw new Error('metrics down');
+        },
+        debug: () => {
+          throw new Error('logger down');
+        },
+      });
+      app.post('/webhook', { config: { cors: false } }, () => 'received');
+      await withServer(app, async (baseUrl) => {
+        for (let i = 0; i < 2; i++) {
+          const refused = await send(baseUrl, '/webhook', preflight('POST'), 'OPTIONS');
+          expect([refused.status, refused.headers]).toEqual([403, { vary: VARY_PREFLIGHT }]);
+        }
+      });
+      // Reported once per hook, not once per request.
+      expect(error).toHaveBeenCalledTimes(2);
+    } finally {
+      error.mockRestore();
+    }
+  });
+
   it("matches preflights with the app's router settings (trailing slash, case)", async () => {
     const app = Fastify({ routerOptions: { ignoreTrailingSlash: true, caseSensitive: false } });
     await app.register(cors, { origin: APP });

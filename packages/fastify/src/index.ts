@@ -1,7 +1,7 @@
 import {
   VARY,
   classifyRequest,
-  explainRefusal,
+  createDecisionReporter,
   isCorsPolicy,
   isPromiseLike,
   keepVary,
@@ -115,10 +115,16 @@ function corsPlugin(
   }
 
   /** A refusal no policy made (a route with CORS off, or an ambiguous one): reported as theirs are. */
+  // The core's reporter (a throwing hook never fails the request), made again only when a
+  // reconfigured policy brings other options.
+  type Report = (decision: CorsDecision, request: FastifyRequest) => void;
+  let reporter: { readonly options: FastifyCorsOptions; readonly report: Report } | undefined;
   const notify = (decision: CorsDecision, request: FastifyRequest): void => {
-    const { onDecision, debug } = current();
-    if (debug) (debug === true ? console.warn : debug)(explainRefusal(decision));
-    onDecision?.(decision, request);
+    const options = current();
+    if (reporter?.options !== options) {
+      reporter = { options, report: createDecisionReporter<FastifyRequest>(options) };
+    }
+    reporter.report(decision, request);
   };
 
   /**

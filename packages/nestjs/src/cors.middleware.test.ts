@@ -28,7 +28,7 @@ import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Observable } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createExpressCorsHook,
   createFastifyCorsHook,
@@ -398,7 +398,8 @@ describe.each(platforms)('error responses of a failing origin function, on %s', 
     },
   );
 
-  it('sends an error of onDecision reporting a refusal of its own to Nest, varying as the refusal', async () => {
+  it('answers a refusal of its own as refused when onDecision throws, and reports the error once', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const server = await startServer(platform, {
       imports: [
         CorsModule.forRoot({
@@ -411,9 +412,14 @@ describe.each(platforms)('error responses of a failing origin function, on %s', 
       controllers: [ClosedController],
     });
     try {
-      const answer = await preflight(server, '/closed', APP, 'GET');
-      expect([answer.status, answer.headers]).toEqual([500, { vary: VARY_PREFLIGHT }]);
+      // SPEC/issue 18: a throwing hook never turns a request into an error.
+      for (let i = 0; i < 2; i++) {
+        const answer = await preflight(server, '/closed', APP, 'GET');
+        expect([answer.status, answer.headers]).toEqual([403, { vary: VARY_PREFLIGHT }]);
+      }
+      expect(error).toHaveBeenCalledTimes(1);
     } finally {
+      error.mockRestore();
       await server.close();
     }
   });

@@ -1,6 +1,6 @@
 import {
   classifyRequest,
-  explainRefusal,
+  createDecisionReporter,
   isPromiseLike,
   keepVary,
   mergeVary,
@@ -42,16 +42,10 @@ export type RefusalReporter<Request> = (decision: CorsDecision, request: Request
 export function createRefusalReporter<Request>(
   defaults: CorsOptions<Request>,
 ): RefusalReporter<Request> {
-  const { onDecision, debug } = defaults;
-  const log =
-    debug === true
-      ? (line: string) => console.warn(line)
-      : typeof debug === 'function'
-        ? debug
-        : undefined;
+  // The core's reporter: the same debug lines, and a throwing hook never fails the request.
+  const report = createDecisionReporter(defaults);
   return (decision, request) => {
-    if (log) log(explainRefusal(decision));
-    if (onDecision) onDecision(decision, request);
+    report(decision, request);
     return decision;
   };
 }
