@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { attackRows, hostilePolicy } from './attack-rows.js';
 import { sendRow } from './observe.js';
 import type { ConformanceRow, Observation } from './rows.js';
+import type { ServedApp } from './serve.js';
 
 const EXAMPLE = 'https://example.com';
 
@@ -70,7 +71,7 @@ export interface BurstResult {
  * the server keeps per request shows as growth.
  */
 export async function runBurst(
-  baseUrl: string,
+  baseUrl: string | Pick<ServedApp, 'fetch'>,
   { total = 3000, concurrency = 16 }: { total?: number; concurrency?: number } = {},
 ): Promise<BurstResult> {
   const collect = garbageCollector();
@@ -83,7 +84,11 @@ export async function runBurst(
   return { sent: total, mismatches, heapGrowth };
 }
 
-async function sendBurst(baseUrl: string, total: number, concurrency: number): Promise<string[]> {
+async function sendBurst(
+  baseUrl: string | Pick<ServedApp, 'fetch'>,
+  total: number,
+  concurrency: number,
+): Promise<string[]> {
   const mismatches: string[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {

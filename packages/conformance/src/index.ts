@@ -55,3 +55,17 @@ export type {
   CompositionSetup,
   RawResponse,
 } from './composition-rows.js';
+
+// Test plumbing (issue 19 point 5): shared origins, serving, raw requests, route behaviours and
+// the one driver shape every adapter's tests write.
+export { ADMIN, APP, DEFAULT_METHODS, EVIL, PREFLIGHT_VARY, VARY_ORIGIN } from './constants.js';
+export { inProcess, serveOverHttp, withServer } from './serve.js';
+export type { ListeningApp, ServedApp } from './serve.js';
+export { observeRaw, sendRaw } from './raw-request.js';
+export type { RawAnswer, RawRequest } from './raw-request.js';
+export { rawRequestRows } from './raw-request-rows.js';
+export type { RawRequestRow } from './raw-request-rows.js';
+export { RequestProbe, fromCompositionRow, routeRows } from './route-rows.js';
+export type { RawRoute, RouteBehaviour, RouteObservation, RouteRow } from './route-rows.js';
+export { describeConformance, observeRow, rowsFor, runRow } from './driver.js';
+export type { RouteDriver } from './driver.js';

@@ -1,4 +1,5 @@
 import type { Observation, RowRequest } from './rows.js';
+import type { ServedApp } from './serve.js';
 
 /** The body the conformance test route answers with, so a test can tell that it ran. */
 export const ROUTE_BODY = 'route';
@@ -30,15 +31,19 @@ export async function observe(response: Response): Promise<Observation> {
   };
 }
 
-/** Sends a row's request to `baseUrl` with `fetch` and observes the answer. */
+/**
+ * Sends a row's request to `target` (a base URL, sent with `fetch`, or a served app) and
+ * observes the answer.
+ */
 export async function sendRow(
-  baseUrl: string,
+  target: string | Pick<ServedApp, 'fetch'>,
   request: RowRequest,
   path = '/',
 ): Promise<Observation> {
-  const response = await fetch(new URL(path, baseUrl), {
-    method: request.method,
-    headers: request.headers,
-  });
+  const init = { method: request.method, headers: request.headers };
+  const response =
+    typeof target === 'string'
+      ? await fetch(new URL(path, target), init)
+      : await target.fetch(path, init);
   return observe(response);
 }

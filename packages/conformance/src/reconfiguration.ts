@@ -6,6 +6,7 @@ import {
 } from '@cors/core';
 import { sendRow } from './observe.js';
 import type { Observation, RowRequest } from './rows.js';
+import type { ServedApp } from './serve.js';
 
 const APP = 'https://app.example.com';
 const NEW = 'https://new.example.com';
@@ -125,7 +126,7 @@ const steps: readonly Step[] = [
 ];
 
 /**
- * Reconfigures `policy` (from `reconfigurablePolicy()`, served at `baseUrl`) while requests
+ * Reconfigures `policy` (from `reconfigurablePolicy()`, served at `baseUrl`, or by a served app) while requests
  * arrive, and returns what differed from the expectation (empty when all is well):
  *
  * 1. a request held in the async `origin` function while the policy is reconfigured is answered
@@ -134,7 +135,7 @@ const steps: readonly Step[] = [
  *    `CorsConfigError` and leave the old ones in place.
  */
 export async function runReconfiguration(
-  baseUrl: string,
+  baseUrl: string | Pick<ServedApp, 'fetch'>,
   policy: ReconfigurableCorsPolicy,
 ): Promise<string[]> {
   const gate = gates.get(policy);

@@ -1,29 +1,20 @@
-import { once } from 'node:events';
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// What is Koa's own: preflight framing, errors with their own headers, error middleware,
+// ctx.vary/ctx.remove, @koa/router. What every adapter does is in conformance.test.ts (rows).
 import {
-  MAX_BURST_HEAP_GROWTH,
-  allRows,
-  burstPolicy,
-  configErrorRows,
-  originFailureRows,
-  expectConfigError,
-  runBurst,
-  pickCorsHeaders,
+  ADMIN,
+  APP,
+  DEFAULT_METHODS,
+  EVIL,
+  PREFLIGHT_VARY as VARY_PREFLIGHT,
   ROUTE_BODY,
-  sendRow,
+  pickCorsHeaders,
+  withServer as serve,
 } from '@cors/conformance';
 import Router from '@koa/router';
 import Koa, { type Context, type Middleware } from 'koa';
 import Koa2 from 'koa2';
 import { describe, expect, it } from 'vitest';
-import { cors, CorsConfigError, type CorsDecision } from './index.js';
-
-const APP = 'https://app.example.com';
-const ADMIN = 'https://admin.example.com';
-const EVIL = 'https://evil.example.net';
-const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
-const VARY_PREFLIGHT = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
+import { cors, CorsConfigError, createCorsPolicy } from './index.js';
 
 const credentialed = {
   origin: [APP, ADMIN],
@@ -54,15 +45,8 @@ function createApp(KoaClass: typeof Koa): { app: Koa; errors: unknown[] } {
 }
 
 /** Serves `app` on a free loopback port for the length of `use`, then closes it. */
-async function withServer<T>(app: Koa, use: (baseUrl: string) => Promise<T>): Promise<T> {
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  try {
-    return await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  } finally {
-    server.closeAllConnections();
-    server.close();
-  }
+function withServer<T>(app: Koa, use: (baseUrl: string) => Promise<T>): Promise<T> {
+  return serve(app.callback(), use);
 }
 
 async function get(
@@ -80,25 +64,14 @@ async function get(
   };
 }
 
-/** Sends a request with `node:http`, which can repeat a header line (`fetch` cannot). */
-async function rawRequest(
-  baseUrl: string,
-  headers: Record<string, string | string[]>,
-): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
-  const req = httpRequest(new URL('/', baseUrl), { method: 'GET' });
-  for (const [name, value] of Object.entries(headers)) req.setHeader(name, value);
-  req.end();
-  const [res] = (await once(req, 'response')) as [IncomingMessage];
-  let body = '';
-  for await (const chunk of res) body += String(chunk);
-  return { status: res.statusCode ?? 0, body, headers: res.headers };
-}
-
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-describe('configuration errors', () => {
-  it.each(configErrorRows)('cors() throws CorsConfigError at start-up for $name', async (row) => {
-    await expectConfigError(() => cors(row.options as never), row, CorsConfigError);
+describe('a policy', () => {
+  it('takes a policy by its brand: options shaped like a policy are still checked as options', () => {
+    expect(() => cors(createCorsPolicy({ origin: 'https://app.example.com' }))).not.toThrow();
+    expect(() =>
+      cors({ evaluate: () => ({}), errorVary: [] } as unknown as Parameters<typeof cors>[0]),
+    ).toThrow(CorsConfigError);
   });
 });
 
@@ -106,16 +79,6 @@ describe.each([
   ['Koa 3', Koa],
   ['Koa 2', Koa2],
 ] as const)('on %s', (_version, KoaClass) => {
-  describe('conformance rows over HTTP', () => {
-    it.each([...allRows, ...originFailureRows])('$name', async (row) => {
-      const { app } = createApp(KoaClass);
-      app.use(cors(row.options)).use(route);
-      await withServer(app, async (baseUrl) => {
-        expect(await sendRow(baseUrl, row.request)).toEqual(row.expected);
-      });
-    });
-  });
-
   describe('preflight answers', () => {
     it.each([
       ['an answered preflight with the default 204', {}, preflightHeaders, 204],
@@ -175,32 +138,6 @@ describe.each([
   });
 
   describe('errors thrown by routes', () => {
-    it('keeps the grant on the 500 of a route that throws', async () => {
-      const { app, errors } = createApp(KoaClass);
-      const failure = new Error('database down');
-      app.use(cors(credentialed)).use(() => {
-        throw failure;
-      });
-      await withServer(app, async (baseUrl) => {
-        const response = await get(baseUrl, '/', { origin: APP });
-        expect(response.status).toBe(500);
-        expect(response.body).toBe('Internal Server Error');
-        expect(response.headers).toEqual(credentialedGrant);
-      });
-      expect(errors).toEqual([failure]);
-    });
-
-    it('keeps the grant on ctx.throw(401)', async () => {
-      const { app } = createApp(KoaClass);
-      app.use(cors(credentialed)).use((ctx) => ctx.throw(401));
-      await withServer(app, async (baseUrl) => {
-        const response = await get(baseUrl, '/', { origin: APP });
-        expect(response.status).toBe(401);
-        expect(response.body).toBe('Unauthorized');
-        expect(response.headers).toEqual(credentialedGrant);
-      });
-    });
-
     it("keeps the error's own headers, merges its Vary and never changes a shared headers object", async () => {
       const { app } = createApp(KoaClass);
       const shared = { 'WWW-Authenticate': 'Bearer', vary: 'Accept-Language' };
@@ -214,18 +151,6 @@ describe.each([
         expect(other.headers['access-control-allow-origin']).toBe(ADMIN);
       });
       expect(shared).toEqual({ 'WWW-Authenticate': 'Bearer', vary: 'Accept-Language' });
-    });
-
-    it('gives the error of a refused origin no grant but still varies it on Origin', async () => {
-      const { app } = createApp(KoaClass);
-      app.use(cors(credentialed)).use(() => {
-        throw new Error('boom');
-      });
-      await withServer(app, async (baseUrl) => {
-        const response = await get(baseUrl, '/', { origin: EVIL });
-        expect(response.status).toBe(500);
-        expect(response.headers).toEqual({ vary: 'Origin' });
-      });
     });
 
     it("keeps the grant and Vary when a user's error middleware in front of cors answers", async () => {
@@ -270,44 +195,14 @@ describe.each([
         expect(response.headers).toEqual(credentialedGrant);
       });
     });
-
-    it('keeps the grant on the error of a route behind an async origin function', async () => {
-      const { app } = createApp(KoaClass);
-      app
-        .use(
-          cors({
-            ...credentialed,
-            origin: async (origin) => {
-              await tick();
-              return origin === APP;
-            },
-          }),
-        )
-        .use((ctx) => ctx.throw(403, 'not yours'));
-      await withServer(app, async (baseUrl) => {
-        const response = await get(baseUrl, '/', { origin: APP });
-        expect(response.status).toBe(403);
-        expect(response.headers).toEqual(credentialedGrant);
-      });
-    });
   });
 
   describe('Vary set by routes', () => {
     it.each([
       [
-        "ctx.set('Vary', 'Accept-Encoding')",
-        (ctx: Context) => ctx.set('Vary', 'Accept-Encoding'),
-        'Accept-Encoding, Origin',
-      ],
-      [
         "ctx.vary('Accept-Encoding')",
         (ctx: Context) => ctx.vary('Accept-Encoding'),
         'Origin, Accept-Encoding',
-      ],
-      [
-        "ctx.set('Vary', 'origin, Accept')",
-        (ctx: Context) => ctx.set('Vary', 'origin, Accept'),
-        'origin, Accept',
       ],
       ["ctx.remove('Vary')", (ctx: Context) => ctx.remove('Vary'), 'Origin'],
     ])('keeps Origin in Vary when the route calls %s', async (_name, setVary, expected) => {
@@ -321,85 +216,6 @@ describe.each([
           const response = await get(baseUrl, '/', { origin });
           expect(response.raw.get('vary')).toBe(expected);
         }
-      });
-    });
-
-    it("leaves a route's Vary alone under a '*' policy", async () => {
-      const { app } = createApp(KoaClass);
-      app.use(cors({ origin: '*' })).use((ctx) => {
-        ctx.set('Vary', 'Accept-Encoding');
-        ctx.body = ROUTE_BODY;
-      });
-      await withServer(app, async (baseUrl) => {
-        const response = await get(baseUrl, '/', { origin: APP });
-        expect(response.headers).toEqual({
-          'access-control-allow-origin': '*',
-          vary: 'Accept-Encoding',
-        });
-      });
-    });
-  });
-
-  describe('an async origin function', () => {
-    /** Tenants, each with its own allowed origins, picked from the path by earlier middleware. */
-    function tenantApp(): Koa {
-      const { app } = createApp(KoaClass);
-      const tenants: Record<string, string[]> = { acme: [APP], globex: [ADMIN] };
-      app.use((ctx, next) => {
-        ctx.state.tenant = ctx.path.split('/')[1];
-        return next();
-      });
-      app.use(
-        cors({
-          origin: async (origin, ctx) => {
-            await tick();
-            return tenants[ctx.state.tenant as string]?.includes(origin) ?? false;
-          },
-          credentials: true,
-        }),
-      );
-      app.use(route);
-      return app;
-    }
-
-    it('receives the Koa ctx and grants the origins it allows', async () => {
-      await withServer(tenantApp(), async (baseUrl) => {
-        const allowed = await get(baseUrl, '/acme/items', { origin: APP });
-        expect(allowed.body).toBe(ROUTE_BODY);
-        expect(allowed.headers).toEqual({
-          'access-control-allow-origin': APP,
-          'access-control-allow-credentials': 'true',
-          vary: 'Origin',
-        });
-        const refused = await get(baseUrl, '/globex/items', { origin: APP });
-        expect(refused.body).toBe(ROUTE_BODY);
-        expect(refused.headers).toEqual({ vary: 'Origin' });
-      });
-    });
-
-    it('answers and refuses preflights without running the route', async () => {
-      await withServer(tenantApp(), async (baseUrl) => {
-        const answered = await get(
-          baseUrl,
-          '/globex/items',
-          { ...preflightHeaders, origin: ADMIN },
-          'OPTIONS',
-        );
-        expect([answered.status, answered.body]).toEqual([204, '']);
-        expect(answered.headers).toEqual({
-          'access-control-allow-origin': ADMIN,
-          'access-control-allow-credentials': 'true',
-          'access-control-allow-methods': DEFAULT_METHODS,
-          vary: VARY_PREFLIGHT,
-        });
-        const refused = await get(
-          baseUrl,
-          '/acme/items',
-          { ...preflightHeaders, origin: ADMIN },
-          'OPTIONS',
-        );
-        expect([refused.status, refused.body]).toEqual([403, '']);
-        expect(refused.headers).toEqual({ vary: VARY_PREFLIGHT });
       });
     });
   });
@@ -508,44 +324,6 @@ describe.each([
     });
   });
 
-  describe('onDecision', () => {
-    it('receives every decision with the Koa ctx of its request', async () => {
-      const { app } = createApp(KoaClass);
-      const calls: { decision: CorsDecision; ctx: Context }[] = [];
-      const contexts: Context[] = [];
-      app.use((ctx, next) => {
-        contexts.push(ctx);
-        return next();
-      });
-      app
-        .use(cors({ origin: APP, onDecision: (decision, ctx) => calls.push({ decision, ctx }) }))
-        .use(route);
-      await withServer(app, async (baseUrl) => {
-        await get(baseUrl, '/items', { origin: APP });
-        await get(baseUrl, '/items', { ...preflightHeaders, origin: EVIL }, 'OPTIONS');
-      });
-      expect(calls).toHaveLength(2);
-      expect(calls[0]?.ctx).toBe(contexts[0]);
-      expect(calls[0]?.ctx.path).toBe('/items');
-      expect(calls[0]?.decision).toEqual({
-        kind: 'actual',
-        allowed: true,
-        headers: { 'Access-Control-Allow-Origin': APP },
-        vary: ['Origin'],
-        action: 'continue',
-      });
-      expect(calls[1]?.ctx).toBe(contexts[1]);
-      expect(calls[1]?.decision).toMatchObject({
-        kind: 'preflight',
-        allowed: false,
-        action: 'respond',
-        status: 403,
-        reason: 'origin-not-allowed',
-        detail: EVIL,
-      });
-    });
-  });
-
   describe('@koa/router', () => {
     /** A public route with no CORS, and an `/api` router with a credentialed policy. */
     function routerApp(mountApiCors: (api: Router) => void): { app: Koa; apiRuns: () => number } {
@@ -631,33 +409,5 @@ describe.each([
         expect((await get(baseUrl, '/other', { origin: APP })).headers).toEqual({});
       });
     });
-  });
-
-  describe('hostile requests', () => {
-    it.each([
-      ['the allowed origin twice', [APP, APP]],
-      ['an allowed and a foreign origin', [APP, EVIL]],
-    ])(
-      'gives two Origin header lines (%s) no grant and never echoes them',
-      async (_name, origins) => {
-        const { app } = createApp(KoaClass);
-        app.use(cors({ origin: APP, credentials: true })).use(route);
-        await withServer(app, async (baseUrl) => {
-          const response = await rawRequest(baseUrl, { Origin: origins });
-          expect(response.status).toBe(200);
-          expect(response.body).toBe(ROUTE_BODY);
-          expect(pickCorsHeaders(response.headers)).toEqual({ vary: 'Origin' });
-        });
-      },
-    );
-
-    it('answers a burst of 3,000 mixed requests as the table says, with no hang and no heap growth', async () => {
-      const { app, errors } = createApp(KoaClass);
-      app.use(cors(burstPolicy)).use(route);
-      const result = await withServer(app, (baseUrl) => runBurst(baseUrl));
-      expect(result.mismatches).toEqual([]);
-      expect(result.heapGrowth).toBeLessThan(MAX_BURST_HEAP_GROWTH);
-      expect(errors).toEqual([]);
-    }, 60_000); // a hang guard for a loaded machine, not a speed assertion
   });
 });
