@@ -2,7 +2,7 @@ import { ROUTE_BODY } from '@cors/conformance';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { cachedOrigins, cors } from './index.js';
-import { withServer } from './test-server.js';
+import { withServer } from '@cors/conformance';
 
 const SHOP = 'https://shop.example.com';
 

@@ -1,14 +1,20 @@
-import { failingOrigins, ORIGIN_FAILURE_MESSAGE, pickCorsHeaders } from '@cors/conformance';
-import express5, { type ErrorRequestHandler, type Request } from 'express';
+// What is Express's own: per-route mounting, OPTIONS routes, res.vary/res.append, errors with
+// their own status and headers, error middleware. What every adapter does is in
+// conformance.test.ts (rows, on Express 5 and 4).
+import {
+  APP,
+  EVIL,
+  PREFLIGHT_VARY,
+  failingOrigins,
+  ORIGIN_FAILURE_MESSAGE,
+  pickCorsHeaders,
+  withServer,
+} from '@cors/conformance';
+import express5, { type ErrorRequestHandler } from 'express';
 import express4 from 'express4';
 import { createHook } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { cors } from './index.js';
-import { withServer } from './test-server.js';
-
-const APP = 'https://app.example.com';
-const EVIL = 'https://evil.example.net';
-const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
 
 const policy = { origin: [APP], credentials: true, exposedHeaders: ['X-Request-Id'] };
 const grant = {
@@ -96,11 +102,6 @@ describe.each([
       'Origin, Accept-Encoding',
     ],
     [
-      'res.set',
-      (res: express5.Response) => res.set('Vary', 'Accept-Encoding'),
-      'Accept-Encoding, Origin',
-    ],
-    [
       'res.setHeader',
       (res: express5.Response) => res.setHeader('Vary', 'Accept-Encoding'),
       'Accept-Encoding, Origin',
@@ -132,7 +133,6 @@ describe.each([
   });
 
   it.each([
-    ['a plain error', new Error('boom'), 500, 'Origin'],
     [
       'an error with a status and headers',
       Object.assign(new Error('boom'), { status: 503, headers: { Vary: 'Accept-Language' } }),
@@ -171,37 +171,6 @@ describe.each([
         status: 503,
         body: '{"error":"boom"}',
         headers: { ...grant, vary: 'Accept, Origin' },
-      });
-    });
-  });
-
-  it('waits for an async origin function before the route runs', async () => {
-    const app = express();
-    app.use(
-      cors({
-        ...policy,
-        origin: async (origin: string) => {
-          await new Promise((resolve) => setImmediate(resolve));
-          return origin === APP;
-        },
-      }),
-    );
-    app.use((_req, res) => void res.send('route'));
-    await withServer(app, async (url) => {
-      expect(await send(url, { headers: { origin: APP } })).toEqual({
-        status: 200,
-        body: 'route',
-        headers: { ...grant, vary: 'Origin' },
-      });
-      expect(await send(url, { method: 'OPTIONS', headers: preflight })).toEqual({
-        status: 204,
-        body: '',
-        headers: preflightGrant,
-      });
-      expect(await send(url, { headers: { origin: EVIL } })).toEqual({
-        status: 200,
-        body: 'route',
-        headers: { vary: 'Origin' },
       });
     });
   });
@@ -264,28 +233,6 @@ describe.each([
       });
     },
   );
-
-  it('gives onDecision the Express request', async () => {
-    const seen: unknown[] = [];
-    const routeRequests: Request[] = [];
-    const app = express();
-    app.use(
-      cors<Request>({
-        ...policy,
-        onDecision: (decision, req) => seen.push([decision.allowed, req]),
-      }),
-    );
-    app.use((req, res) => {
-      routeRequests.push(req);
-      res.send('route');
-    });
-    await withServer(app, async (url) => {
-      await send(url, { headers: { origin: APP } });
-    });
-    expect(seen).toEqual([[true, routeRequests[0]]]);
-    expect((seen[0] as [boolean, Request])[1]).toBe(routeRequests[0]);
-    expect(typeof routeRequests[0]?.get).toBe('function');
-  });
 
   it('calls next in the same tick, creating no promise, when the decision is synchronous', async () => {
     const probes: { nextCalledAtOnce: boolean; promises: number }[] = [];
