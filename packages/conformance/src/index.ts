@@ -58,8 +58,20 @@ export type {
 
 // Test plumbing (issue 19 point 5): shared origins, serving, raw requests, route behaviours and
 // the one driver shape every adapter's tests write.
-export { ADMIN, APP, DEFAULT_METHODS, EVIL, PREFLIGHT_VARY, VARY_ORIGIN } from './constants.js';
+export {
+  ADMIN,
+  APP,
+  CREDENTIALED,
+  CREDENTIALED_GRANT,
+  DEFAULT_METHODS,
+  EVIL,
+  PREFLIGHT_VARY,
+  VARY_ORIGIN,
+} from './constants.js';
 export { inProcess, serveOverHttp, withServer } from './serve.js';
+export { fetchAnswer } from './answer.js';
+export type { Answer } from './answer.js';
+export { silencingErrors, withErrorLog } from './error-log.js';
 export type { ListeningApp, ServedApp } from './serve.js';
 export { observeRaw, sendRaw } from './raw-request.js';
 export type { RawAnswer, RawRequest } from './raw-request.js';

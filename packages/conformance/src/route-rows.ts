@@ -1,5 +1,14 @@
 import type { CorsOptions } from '@cors/core';
-import { ADMIN, APP, DEFAULT_METHODS, EVIL, PREFLIGHT_VARY, VARY_ORIGIN } from './constants.js';
+import {
+  ADMIN,
+  APP,
+  CREDENTIALED as credentialed,
+  CREDENTIALED_GRANT as grant,
+  DEFAULT_METHODS,
+  EVIL,
+  PREFLIGHT_VARY,
+  VARY_ORIGIN,
+} from './constants.js';
 import { ROUTE_VARY, type CompositionRoute, type CompositionRow } from './composition-rows.js';
 import type { Observation, RowRequest } from './rows.js';
 
@@ -116,16 +125,6 @@ export function fromCompositionRow(row: CompositionRow): RouteRow {
   };
 }
 
-const credentialed: CorsOptions = {
-  origin: [APP, ADMIN],
-  credentials: true,
-  exposedHeaders: ['X-Request-Id'],
-};
-const grant = {
-  'access-control-allow-origin': APP,
-  'access-control-allow-credentials': 'true',
-  'access-control-expose-headers': 'X-Request-Id',
-};
 const preflightGrant = {
   'access-control-allow-origin': APP,
   'access-control-allow-credentials': 'true',

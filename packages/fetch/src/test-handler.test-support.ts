@@ -4,13 +4,12 @@ import {
   ROUTE_BODY,
   inProcess,
   serveOverHttp,
+  silencingErrors,
   withServer as serve,
   type RouteBehaviour,
   type RouteDriver,
-  type ServedApp,
 } from '@cors/conformance';
 import { mergeVary } from '@cors/core';
-import { vi } from 'vitest';
 import {
   CorsConfigError,
   withCors,
@@ -98,34 +97,9 @@ export function fetchDriver(transport: RouteDriver['transport']): RouteDriver {
           : inProcess(async (path, init) =>
               app(new Request(new URL(path, 'http://localhost/'), init)),
             );
-      return quietly(served);
+      return silencingErrors(served);
     },
   };
-}
-
-function quietly(served: ServedApp): ServedApp {
-  const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
-  return {
-    ...served,
-    close: async () => {
-      logged.mockRestore();
-      await served.close();
-    },
-  };
-}
-
-/**
- * Runs `use` with `console.error`, where `withCors` reports a handler's error by default,
- * silenced; returns what `use` returned and what was logged.
- */
-export async function withErrorLog<T>(use: () => Promise<T>): Promise<[T, unknown[]]> {
-  const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    const result = await use();
-    return [result, logged.mock.calls.map(([error]) => error as unknown)];
-  } finally {
-    logged.mockRestore();
-  }
 }
 
 /** Serves `fetch` on a free loopback port for the length of `use`, then closes the server. */
@@ -135,3 +109,5 @@ export function withServer<T>(
 ): Promise<T> {
   return serve(getRequestListener(fetch), use);
 }
+
+export { withErrorLog } from '@cors/conformance';

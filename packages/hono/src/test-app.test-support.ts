@@ -4,13 +4,12 @@ import {
   ROUTE_BODY,
   inProcess,
   serveOverHttp,
+  silencingErrors,
   type RouteBehaviour,
   type RouteDriver,
-  type ServedApp,
 } from '@cors/conformance';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { vi } from 'vitest';
 import { cors, CorsConfigError, type CorsOptions } from './index.js';
 
 /** Test support shared by the in-process and the over-HTTP tests (not part of the package). */
@@ -58,32 +57,9 @@ export function honoDriver(transport: RouteDriver['transport']): RouteDriver {
         transport === 'http'
           ? await serveOverHttp(getRequestListener(app.fetch))
           : inProcess((path, init) => app.request(path, init));
-      return quietly(served);
+      return silencingErrors(served);
     },
   };
 }
 
-function quietly(served: ServedApp): ServedApp {
-  const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
-  return {
-    ...served,
-    close: async () => {
-      logged.mockRestore();
-      await served.close();
-    },
-  };
-}
-
-/**
- * Runs `use` with `console.error`, where Hono's default error handler logs, silenced; returns
- * what `use` returned and what was logged.
- */
-export async function withErrorLog<T>(use: () => Promise<T>): Promise<[T, unknown[]]> {
-  const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    const result = await use();
-    return [result, logged.mock.calls.map(([error]) => error as unknown)];
-  } finally {
-    logged.mockRestore();
-  }
-}
+export { withErrorLog } from '@cors/conformance';

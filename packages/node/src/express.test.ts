@@ -3,11 +3,13 @@
 // conformance.test.ts (rows, on Express 5 and 4).
 import {
   APP,
+  CREDENTIALED,
+  CREDENTIALED_GRANT,
   EVIL,
   PREFLIGHT_VARY,
   failingOrigins,
+  fetchAnswer,
   ORIGIN_FAILURE_MESSAGE,
-  pickCorsHeaders,
   withServer,
 } from '@cors/conformance';
 import express5, { type ErrorRequestHandler } from 'express';
@@ -16,12 +18,8 @@ import { createHook } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { cors } from './index.js';
 
-const policy = { origin: [APP], credentials: true, exposedHeaders: ['X-Request-Id'] };
-const grant = {
-  'access-control-allow-origin': APP,
-  'access-control-allow-credentials': 'true',
-  'access-control-expose-headers': 'X-Request-Id',
-};
+const policy = CREDENTIALED;
+const grant = CREDENTIALED_GRANT;
 const preflightGrant = {
   'access-control-allow-origin': APP,
   'access-control-allow-credentials': 'true',
@@ -30,20 +28,7 @@ const preflightGrant = {
 };
 const preflight = { origin: APP, 'access-control-request-method': 'PUT' };
 
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-  readonly headers: Record<string, string>;
-}
-
-async function send(url: string, init: RequestInit = {}): Promise<Answer> {
-  const response = await fetch(url, init);
-  return {
-    status: response.status,
-    body: await response.text(),
-    headers: pickCorsHeaders(response.headers),
-  };
-}
+const send = fetchAnswer;
 
 describe.each([
   ['Express 5', express5],

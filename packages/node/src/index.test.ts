@@ -3,12 +3,14 @@
 // conformance.test.ts (rows).
 import {
   APP,
+  CREDENTIALED,
+  CREDENTIALED_GRANT,
   DEFAULT_METHODS,
   EVIL,
   PREFLIGHT_VARY,
   failingOrigins,
+  fetchAnswer,
   ORIGIN_FAILURE_MESSAGE,
-  pickCorsHeaders,
   withServer,
 } from '@cors/conformance';
 import { CorsConfigError as CoreCorsConfigError, createCorsPolicy } from '@cors/core';
@@ -17,12 +19,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { describe, expect, it } from 'vitest';
 import { CorsConfigError, cors, type CorsHandler } from './index.js';
 
-const policy = { origin: [APP], credentials: true, exposedHeaders: ['X-Request-Id'] };
-const grant = {
-  'access-control-allow-origin': APP,
-  'access-control-allow-credentials': 'true',
-  'access-control-expose-headers': 'X-Request-Id',
-};
+const policy = CREDENTIALED;
+const grant = CREDENTIALED_GRANT;
 const preflightGrant = {
   'access-control-allow-origin': APP,
   'access-control-allow-credentials': 'true',
@@ -36,20 +34,7 @@ const preflightHeaders = {
   'access-control-request-headers': 'content-type',
 };
 
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-  readonly headers: Record<string, string>;
-}
-
-async function send(url: string, init: RequestInit = {}): Promise<Answer> {
-  const response = await fetch(url, init);
-  return {
-    status: response.status,
-    body: await response.text(),
-    headers: pickCorsHeaders(response.headers),
-  };
-}
+const send = fetchAnswer;
 
 /** Counts the promises created while `run` executes synchronously. */
 function countPromises<T>(run: () => T): { result: T; promises: number } {
