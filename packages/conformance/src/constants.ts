@@ -31,3 +31,11 @@ export const CREDENTIALED_GRANT: Readonly<Record<string, string>> = {
   'access-control-allow-credentials': 'true',
   'access-control-expose-headers': 'X-Request-Id',
 };
+
+/** What `CREDENTIALED` answers a preflight from `APP` for a listed method, with no headers asked. */
+export const CREDENTIALED_PREFLIGHT_GRANT: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': APP,
+  'access-control-allow-credentials': 'true',
+  'access-control-allow-methods': DEFAULT_METHODS,
+  vary: PREFLIGHT_VARY,
+};

@@ -4,7 +4,7 @@ import {
   APP,
   CREDENTIALED as credentialed,
   CREDENTIALED_GRANT as grant,
-  DEFAULT_METHODS,
+  CREDENTIALED_PREFLIGHT_GRANT as preflightGrant,
   EVIL,
   PREFLIGHT_VARY,
   VARY_ORIGIN,
@@ -124,13 +124,6 @@ export function fromCompositionRow(row: CompositionRow): RouteRow {
     expected: row.expected,
   };
 }
-
-const preflightGrant = {
-  'access-control-allow-origin': APP,
-  'access-control-allow-credentials': 'true',
-  'access-control-allow-methods': DEFAULT_METHODS,
-  vary: PREFLIGHT_VARY,
-};
 
 const get = (origin: string): RowRequest => ({ method: 'GET', headers: { origin } });
 const preflight = (origin: string): RowRequest => ({

@@ -5,8 +5,8 @@ import {
   APP,
   CREDENTIALED,
   CREDENTIALED_GRANT,
+  CREDENTIALED_PREFLIGHT_GRANT,
   EVIL,
-  PREFLIGHT_VARY,
   failingOrigins,
   fetchAnswer,
   ORIGIN_FAILURE_MESSAGE,
@@ -20,12 +20,7 @@ import { cors } from './index.js';
 
 const policy = CREDENTIALED;
 const grant = CREDENTIALED_GRANT;
-const preflightGrant = {
-  'access-control-allow-origin': APP,
-  'access-control-allow-credentials': 'true',
-  'access-control-allow-methods': 'GET,HEAD,PUT,PATCH,POST,DELETE',
-  vary: PREFLIGHT_VARY,
-};
+const preflightGrant = CREDENTIALED_PREFLIGHT_GRANT;
 const preflight = { origin: APP, 'access-control-request-method': 'PUT' };
 
 const send = fetchAnswer;

@@ -5,9 +5,8 @@ import {
   APP,
   CREDENTIALED,
   CREDENTIALED_GRANT,
-  DEFAULT_METHODS,
+  CREDENTIALED_PREFLIGHT_GRANT,
   EVIL,
-  PREFLIGHT_VARY,
   failingOrigins,
   fetchAnswer,
   ORIGIN_FAILURE_MESSAGE,
@@ -22,11 +21,8 @@ import { CorsConfigError, cors, type CorsHandler } from './index.js';
 const policy = CREDENTIALED;
 const grant = CREDENTIALED_GRANT;
 const preflightGrant = {
-  'access-control-allow-origin': APP,
-  'access-control-allow-credentials': 'true',
-  'access-control-allow-methods': DEFAULT_METHODS,
+  ...CREDENTIALED_PREFLIGHT_GRANT,
   'access-control-allow-headers': 'content-type',
-  vary: PREFLIGHT_VARY,
 };
 const preflightHeaders = {
   origin: APP,
