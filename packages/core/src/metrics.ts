@@ -6,7 +6,12 @@ import { isPromiseLike } from './origin/matcher.js';
  * `report` candidate, what the candidate would have done (`would-allow`, `would-refuse`,
  * `would-fail`).
  */
-export type CorsMetricOutcome = 'allowed' | 'refused' | 'would-allow' | 'would-refuse' | 'would-fail';
+export type CorsMetricOutcome =
+  | 'allowed'
+  | 'refused'
+  | 'would-allow'
+  | 'would-refuse'
+  | 'would-fail';
 
 /**
  * The labels of one count. Every value comes from a small fixed set (never the request's origin,

@@ -80,12 +80,16 @@ export function compileReporting<Request>(
     issues.push({
       option: 'report',
       value: report,
-      message: "report is set together with mode: 'report-only', which already reports what this policy would refuse",
+      message:
+        "report is set together with mode: 'report-only', which already reports what this policy would refuse",
       hint: "use one: mode: 'report-only' to try this policy, or report: candidateOptions to try a candidate beside an enforced one",
     });
     return { reportOnly, candidate: undefined };
   }
-  return { reportOnly, candidate: report === undefined ? undefined : compileCandidate(input, issues) };
+  return {
+    reportOnly,
+    candidate: report === undefined ? undefined : compileCandidate(input, issues),
+  };
 }
 
 function compileCandidate<Request>(
@@ -177,7 +181,9 @@ export function createReportingEvaluate<Request>(
   candidate: Decide<Request>,
   notify: (decision: CorsDecision, request: Request) => void,
 ): Decide<Request> {
-  const decideCandidate = (request: CorsRequest<Request>): CandidateAnswer | Promise<CandidateAnswer> => {
+  const decideCandidate = (
+    request: CorsRequest<Request>,
+  ): CandidateAnswer | Promise<CandidateAnswer> => {
     try {
       const decision = candidate(request);
       return isPromiseLike<CorsDecision>(decision)
