@@ -12,6 +12,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { routeApp, withServer } from './test-app.test-support.js';
 import { cors, CorsConfigError, type FastifyCorsOptions } from './index.js';
+import { reportRows, runReportRow } from '@cors/conformance';
 
 describe.each(['plugin', 'route'] as const)(
   'conformance rows over HTTP, policy on the %s',
@@ -59,4 +60,13 @@ describe('configuration errors', () => {
       );
     },
   );
+});
+
+describe.each(['plugin', 'route'] as const)('report rows over HTTP, policy on the %s', (place) => {
+  it.each(reportRows)('$name', async (row) => {
+    const result = await runReportRow(row, async (options) =>
+      withServer(await routeApp(options, place), (baseUrl) => sendRow(baseUrl, row.request)),
+    );
+    expect(result).toEqual(row.expected);
+  });
 });

@@ -25,6 +25,7 @@ import {
   withServer,
 } from './test-handler.test-support.js';
 import { CorsConfigError, withCors, type CorsDecision, type WithCorsOptions } from './index.js';
+import { reportRows, runReportRow } from '@cors/conformance';
 
 /** Sends a request with `node:http`, which (unlike fetch) can repeat a header line. */
 function sendRaw(
@@ -204,4 +205,13 @@ describe('handlers, over HTTP', () => {
       });
     },
   );
+});
+
+describe('report rows, over HTTP', () => {
+  it.each(reportRows)('$name', async (row) => {
+    const result = await runReportRow(row, (options) =>
+      withServer(routeHandler(options), (baseUrl) => sendRow(baseUrl, row.request)),
+    );
+    expect(result).toEqual(row.expected);
+  });
 });

@@ -13,6 +13,7 @@ import {
 import { describe, expect, it, vi } from 'vitest';
 import { APP, EVIL, GRANT, routeHandler, withErrorLog } from './test-handler.test-support.js';
 import { CorsConfigError, withCors, type CorsDecision, type WithCorsOptions } from './index.js';
+import { reportRows, runReportRow } from '@cors/conformance';
 
 const URL_ = 'http://localhost/';
 
@@ -302,5 +303,14 @@ describe('preflights', () => {
     expect(response.headers.get('access-control-allow-methods')).toBe(
       'GET,HEAD,PUT,PATCH,POST,DELETE',
     );
+  });
+});
+
+describe('report rows, in-process', () => {
+  it.each(reportRows)('$name', async (row) => {
+    const result = await runReportRow(row, async (options) =>
+      observe(await routeHandler(options)(request(row.request.method, row.request.headers))),
+    );
+    expect(result).toEqual(row.expected);
   });
 });

@@ -21,6 +21,7 @@ import { streamText } from 'hono/streaming';
 import { describe, expect, it, vi } from 'vitest';
 import { APP, EVIL, GRANT, routeApp, withErrorLog } from './test-app.test-support.js';
 import { cors, CorsConfigError, type CorsDecision, type CorsOptions } from './index.js';
+import { reportRows, runReportRow } from '@cors/conformance';
 
 /** Serves `app` on a free loopback port for the length of `use`, then closes the server. */
 async function withServer<T>(
@@ -457,4 +458,13 @@ describe('hostile requests, over HTTP', () => {
       expect(result.heapGrowth).toBeLessThan(MAX_BURST_HEAP_GROWTH);
     },
   );
+});
+
+describe('report rows, over HTTP', () => {
+  it.each(reportRows)('$name', async (row) => {
+    const result = await runReportRow(row, (options) =>
+      withServer(routeApp(options), (baseUrl) => sendRow(baseUrl, row.request)),
+    );
+    expect(result).toEqual(row.expected);
+  });
 });

@@ -20,6 +20,7 @@ import { streamText } from 'hono/streaming';
 import { describe, expect, it, vi } from 'vitest';
 import { APP, EVIL, GRANT, routeApp, withErrorLog } from './test-app.test-support.js';
 import { cors, CorsConfigError, type CorsDecision, type CorsOptions } from './index.js';
+import { reportRows, runReportRow } from '@cors/conformance';
 
 function fromApp(origin = APP, init: RequestInit = {}): RequestInit {
   return { ...init, headers: { origin, ...(init.headers as Record<string, string>) } };
@@ -529,5 +530,19 @@ describe('mounting', () => {
       ...GRANT,
       'access-control-allow-credentials': 'true',
     });
+  });
+});
+
+describe('report rows, in-process', () => {
+  it.each(reportRows)('$name', async (row) => {
+    const result = await runReportRow(row, async (options) =>
+      observe(
+        await routeApp(options).request('/', {
+          method: row.request.method,
+          headers: row.request.headers,
+        }),
+      ),
+    );
+    expect(result).toEqual(row.expected);
   });
 });

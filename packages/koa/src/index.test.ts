@@ -18,6 +18,7 @@ import Koa, { type Context, type Middleware } from 'koa';
 import Koa2 from 'koa2';
 import { describe, expect, it } from 'vitest';
 import { cors, CorsConfigError, type CorsDecision } from './index.js';
+import { reportRows, runReportRow } from '@cors/conformance';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
@@ -659,5 +660,19 @@ describe.each([
       expect(result.heapGrowth).toBeLessThan(MAX_BURST_HEAP_GROWTH);
       expect(errors).toEqual([]);
     }, 60_000); // a hang guard for a loaded machine, not a speed assertion
+  });
+});
+
+describe.each([
+  ['Koa 3', Koa],
+  ['Koa 2', Koa2],
+] as const)('report rows over HTTP on %s', (_version, KoaClass) => {
+  it.each(reportRows)('$name', async (row) => {
+    const result = await runReportRow(row, (options) => {
+      const { app } = createApp(KoaClass);
+      app.use(cors(options)).use(route);
+      return withServer(app, (baseUrl) => sendRow(baseUrl, row.request));
+    });
+    expect(result).toEqual(row.expected);
   });
 });

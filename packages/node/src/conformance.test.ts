@@ -12,6 +12,7 @@ import type { RequestListener } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { CorsConfigError, cors, type CorsHandler, type CorsOptions } from './index.js';
 import { withServer } from './test-server.js';
+import { reportRows, runReportRow } from '@cors/conformance';
 
 /** Each way of serving the conformance route (200, body `route`, every method) behind `cors()`. */
 const frameworks: readonly (readonly [string, (handler: CorsHandler) => RequestListener])[] = [
@@ -53,5 +54,14 @@ describe.each(frameworks)('conformance rows over HTTP on %s', (_name, serve) => 
 
   it.each(configErrorRows)('refuses to start with $name', async (row) => {
     await expectConfigError(() => serve(cors(row.options as CorsOptions)), row, CorsConfigError);
+  });
+});
+
+describe.each(frameworks)('report rows over HTTP on %s', (_name, serve) => {
+  it.each(reportRows)('$name', async (row) => {
+    const result = await runReportRow(row, (options) =>
+      withServer(serve(cors(options)), (url) => sendRow(url, row.request)),
+    );
+    expect(result).toEqual(row.expected);
   });
 });
