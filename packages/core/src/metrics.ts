@@ -16,7 +16,7 @@ export type CorsMetricOutcome =
 /**
  * The labels of one count. Every value comes from a small fixed set (never the request's origin,
  * method or header names), so a metrics backend keeps a bounded number of series whatever
- * clients send: at most 3 kinds × 5 outcomes × 10 reasons.
+ * clients send: at most 4 kinds × 5 outcomes × 10 reasons (`other` included).
  */
 export interface CorsMetricLabels {
   readonly kind: CorsRequestKind | 'other';
