@@ -10,6 +10,8 @@ export interface ReportHooks {
 
 /** What `onDecision` and `debug` received for the row's one request. */
 export interface ReportSeen {
+  /** How many times `onDecision` was called for the row's one request: once, whatever the mode. */
+  readonly calls: number;
   /** Whether the decision `onDecision` received granted the request (what was answered). */
   readonly answered: 'allowed' | 'refused';
   /** `decision.report?.outcome`, or `'none'` when the candidate agreed. */
@@ -76,11 +78,14 @@ export async function runReportRow(
   const settled = await Promise.race([decided, late]);
   clearTimeout(timer);
   if (settled === 'late') return { observation, report: 'not reported' };
+  // One more turn of the event loop, so that a second call for the same request would be seen.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   const [decision] = decisions;
   const report = decision?.report;
   return {
     observation,
     report: {
+      calls: decisions.length,
       answered: decision?.allowed ? 'allowed' : 'refused',
       outcome: report?.outcome ?? 'none',
       ...(report?.reason === undefined ? {} : { reason: report.reason }),
@@ -141,6 +146,7 @@ export const reportRows: readonly ReportRow[] = [
     expected: {
       observation: grantedActual(OLD),
       report: {
+        calls: 1,
         answered: 'allowed',
         outcome: 'would-refuse',
         reason: 'origin-not-allowed',
@@ -155,7 +161,7 @@ export const reportRows: readonly ReportRow[] = [
     request: get(APP),
     expected: {
       observation: grantedActual(APP),
-      report: { answered: 'allowed', outcome: 'none', lines: [] },
+      report: { calls: 1, answered: 'allowed', outcome: 'none', lines: [] },
     },
   },
   {
@@ -175,6 +181,7 @@ export const reportRows: readonly ReportRow[] = [
         },
       },
       report: {
+        calls: 1,
         answered: 'allowed',
         outcome: 'would-refuse',
         reason: 'origin-not-allowed',
@@ -200,6 +207,7 @@ export const reportRows: readonly ReportRow[] = [
         },
       },
       report: {
+        calls: 1,
         answered: 'allowed',
         outcome: 'would-refuse',
         reason: 'header-not-allowed',
@@ -217,6 +225,7 @@ export const reportRows: readonly ReportRow[] = [
     expected: {
       observation: refusedActual,
       report: {
+        calls: 1,
         answered: 'refused',
         outcome: 'none',
         lines: [
@@ -237,6 +246,7 @@ export const reportRows: readonly ReportRow[] = [
     expected: {
       observation: grantedActual(OLD),
       report: {
+        calls: 1,
         answered: 'allowed',
         outcome: 'would-refuse',
         reason: 'origin-not-allowed',
@@ -257,6 +267,7 @@ export const reportRows: readonly ReportRow[] = [
     expected: {
       observation: refusedActual,
       report: {
+        calls: 1,
         answered: 'refused',
         outcome: 'would-allow',
         reason: 'origin-not-allowed',
@@ -285,6 +296,7 @@ export const reportRows: readonly ReportRow[] = [
         },
       },
       report: {
+        calls: 1,
         answered: 'allowed',
         outcome: 'would-refuse',
         reason: 'method-not-allowed',
@@ -312,6 +324,7 @@ export const reportRows: readonly ReportRow[] = [
     expected: {
       observation: grantedActual(APP),
       report: {
+        calls: 1,
         answered: 'allowed',
         outcome: 'would-refuse',
         reason: 'origin-not-allowed',
@@ -336,6 +349,7 @@ export const reportRows: readonly ReportRow[] = [
     expected: {
       observation: grantedActual(APP),
       report: {
+        calls: 1,
         answered: 'allowed',
         outcome: 'would-fail',
         lines: [
