@@ -40,6 +40,16 @@ projects.push({
   },
 });
 
+// The metrics example's tests start its server and scrape /metrics (issue 20).
+projects.push({
+  extends: true,
+  test: {
+    name: 'example-metrics',
+    root: fileURLToPath(new URL('./examples/metrics/', import.meta.url)),
+    include: ['src/**/*.test.ts'],
+  },
+});
+
 export default defineConfig({
   resolve: { alias },
   test: {

@@ -137,6 +137,10 @@ function appFor(
       return workload.measuresDynamicOrigins
         ? { variant: 'ours', policy: 'one-origin-reconfigured' }
         : undefined;
+    case 'ours-report-only':
+      return workload.measuresDynamicOrigins
+        ? { variant: 'ours', policy: 'one-origin-report-only' }
+        : undefined;
     case 'floor':
       return workload.measuresFloor && framework.hasFloor === true
         ? { variant: 'floor', policy: workload.policy }

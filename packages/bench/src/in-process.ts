@@ -64,6 +64,7 @@ const ALL_VARIANTS: readonly InProcessVariant[] = [
   'floor',
   'ours-cached-origins',
   'ours-reconfigured',
+  'ours-report-only',
 ];
 
 /** One worker process and its one-command-at-a-time conversation. */

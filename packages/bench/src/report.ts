@@ -150,24 +150,26 @@ export function inProcessTable(results: readonly InProcessResult[]): string {
 
 /**
  * Issue 17, in-process on the allowed GET: ours with `origin: cachedOrigins(lookup)` on a warm
- * cache, and ours from a policy reconfigured once, each ÷ ours with the static 1-origin list
- * (paired per round; no cost would show as a ratio inside the A/A interval).
+ * cache, ours from a policy reconfigured once, and ours in report-only mode (issue 20), each ÷
+ * ours with the static 1-origin list (paired per round; no cost would show as a ratio inside the
+ * A/A interval).
  */
 export function dynamicOriginsTable(results: readonly InProcessResult[]): string {
   const find = lookup(results);
   const lines = [
-    '| framework | ours µs/req | cached dynamic ÷ static list (95% interval) | reconfigured ÷ never reconfigured (95% interval) | A/A (95% interval) |',
-    '|---|--:|--:|--:|--:|',
+    '| framework | ours µs/req | cached dynamic ÷ static list (95% interval) | reconfigured ÷ never reconfigured (95% interval) | report-only ÷ enforced (95% interval) | A/A (95% interval) |',
+    '|---|--:|--:|--:|--:|--:|',
   ];
   for (const [framework, workload] of pairs(results)) {
     const values = (variant: InProcessVariant): number[] =>
       find(framework, workload, variant)?.nsPerRequest ?? [];
     const cached = pairedRatios(values('ours-cached-origins'), values('ours'));
     const reconfigured = pairedRatios(values('ours-reconfigured'), values('ours'));
-    if (cached.length === 0 && reconfigured.length === 0) continue;
+    const reportOnly = pairedRatios(values('ours-report-only'), values('ours'));
+    if (cached.length === 0 && reconfigured.length === 0 && reportOnly.length === 0) continue;
     const control = pairedRatios(values('bare-control'), values('bare'));
     lines.push(
-      `| ${framework} | ${(median(values('ours')) / 1000).toFixed(2)} | ${formatSpread(median(cached), cached)} | ${formatSpread(median(reconfigured), reconfigured)} | ${formatSpread(median(control), control)} |`,
+      `| ${framework} | ${(median(values('ours')) / 1000).toFixed(2)} | ${formatSpread(median(cached), cached)} | ${formatSpread(median(reconfigured), reconfigured)} | ${formatSpread(median(reportOnly), reportOnly)} | ${formatSpread(median(control), control)} |`,
     );
   }
   return lines.length > 2 ? lines.join('\n') : '';

@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   if (dynamic !== '') {
     out.push(
       '',
-      '### In-process: cachedOrigins and reconfigured policies (allowed GET)',
+      '### In-process: cachedOrigins, reconfigured and report-only policies (allowed GET)',
       '',
       dynamic,
     );

@@ -18,14 +18,16 @@ export const VARIANTS: readonly Variant[] = ['bare', 'incumbent', 'ours', 'bare-
  * - on the allowed GET (issue 17): `ours-cached-origins`, ours whose `origin` is
  *   `cachedOrigins(lookup)` answering from a warm cache, against `ours`' static 1-origin list;
  *   and `ours-reconfigured`, ours given a policy from `createCorsPolicy` that has been
- *   reconfigured once, against `ours` (never reconfigured).
+ *   reconfigured once, against `ours` (never reconfigured); and (issue 20) `ours-report-only`,
+ *   ours with the same options in `mode: 'report-only'` with a no-op `onDecision`.
  */
 export type InProcessVariant =
   | Variant
   | 'ours-one-origin'
   | 'floor'
   | 'ours-cached-origins'
-  | 'ours-reconfigured';
+  | 'ours-reconfigured'
+  | 'ours-report-only';
 
 /** How a variant is configured: which origins it allows. */
 export type PolicyName =
@@ -36,7 +38,9 @@ export type PolicyName =
   /** The 1-origin allowlist through `cachedOrigins` (ours only; incumbents get the list). */
   | 'one-origin-cached'
   /** The 1-origin allowlist in a policy reconfigured once (ours only). */
-  | 'one-origin-reconfigured';
+  | 'one-origin-reconfigured'
+  /** The 1-origin allowlist in `mode: 'report-only'`, with a no-op `onDecision` (ours only). */
+  | 'one-origin-report-only';
 
 /** The policies every server process serves (one app each). */
 export const POLICY_NAMES: readonly PolicyName[] = ['one-origin', 'allowlist-10k', 'pattern'];
@@ -68,7 +72,8 @@ export function allowlistOf(policy: PolicyName): readonly string[] {
   if (
     policy === 'one-origin' ||
     policy === 'one-origin-cached' ||
-    policy === 'one-origin-reconfigured'
+    policy === 'one-origin-reconfigured' ||
+    policy === 'one-origin-report-only'
   ) {
     return [APP_ORIGIN];
   }
@@ -99,7 +104,10 @@ export interface Workload {
   readonly oneOriginTwin?: PolicyName;
   /** In-process, the `floor` variant is measured in the same rounds (it only answers this one). */
   readonly measuresFloor?: boolean;
-  /** In-process, `ours-cached-origins` and `ours-reconfigured` are measured in the same rounds. */
+  /**
+   * In-process, `ours-cached-origins`, `ours-reconfigured` and `ours-report-only` are measured in
+   * the same rounds.
+   */
   readonly measuresDynamicOrigins?: boolean;
   readonly request: BenchRequest;
   /** The response a CORS variant must give (bare variants must give no CORS header at all). */

@@ -9,11 +9,12 @@ import { expectConfigError } from './config-error-check.js';
 import { specConfigErrorRows } from './config-error-rows.js';
 import { hardeningConfigErrorRows, hardeningRows } from './hardening-rows.js';
 import { attackRows } from './attack-rows.js';
-import { pickCorsHeaders, ROUTE_BODY } from './observe.js';
+import { pickCorsHeaders, ROUTE_BODY, sendRow } from './observe.js';
 import { originFailureRows } from './origin-failure-rows.js';
 import { observeRaw, sendRaw } from './raw-request.js';
 import { rawRequestRows } from './raw-request-rows.js';
 import { reconfigurablePolicy, runReconfiguration } from './reconfiguration.js';
+import { reportConfigErrorRows, reportRows, runReportRow } from './report-rows.js';
 import {
   fromCompositionRow,
   routeRows,
@@ -129,7 +130,20 @@ export function describeConformance(name: string, driver: RouteDriver): void {
       });
     }
 
-    it.each([...specConfigErrorRows, ...hardeningConfigErrorRows])(
+    // Report-only mode and report candidates (issue 20): answered as enforced, reported apart.
+    it.each(reportRows)('$name', async (row) => {
+      const result = await runReportRow(row, async (options) => {
+        const app = await driver.serve(options, {});
+        try {
+          return await sendRow(app, row.request);
+        } finally {
+          await app.close();
+        }
+      });
+      expect(result).toEqual(row.expected);
+    });
+
+    it.each([...specConfigErrorRows, ...hardeningConfigErrorRows, ...reportConfigErrorRows])(
       'refuses to start with $name',
       async (row) => {
         const start = async (): Promise<void> => {

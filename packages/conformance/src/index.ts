@@ -27,6 +27,7 @@ export {
 import { attackRows } from './attack-rows.js';
 import { specConfigErrorRows } from './config-error-rows.js';
 import { hardeningConfigErrorRows, hardeningRows } from './hardening-rows.js';
+import { reportConfigErrorRows } from './report-rows.js';
 import { requestRows } from './rows.js';
 
 /**
@@ -36,8 +37,12 @@ import { requestRows } from './rows.js';
  */
 export const allRows = [...requestRows, ...attackRows, ...hardeningRows];
 
-/** Every configuration that must throw `CorsConfigError`: the SPEC's and issue 18's. */
-export const configErrorRows = [...specConfigErrorRows, ...hardeningConfigErrorRows];
+/** Every configuration that must throw `CorsConfigError`: the SPEC's, issue 18's and issue 20's. */
+export const configErrorRows = [
+  ...specConfigErrorRows,
+  ...hardeningConfigErrorRows,
+  ...reportConfigErrorRows,
+];
 export {
   BEFORE_HEADER,
   BEFORE_VARY,
@@ -82,3 +87,5 @@ export { RequestProbe, fromCompositionRow, routeRows } from './route-rows.js';
 export type { RawRoute, RouteBehaviour, RouteObservation, RouteRow } from './route-rows.js';
 export { describeConformance, observeRow, rowsFor, runRow } from './driver.js';
 export type { RouteDriver } from './driver.js';
+export { reportConfigErrorRows, reportRows, runReportRow } from './report-rows.js';
+export type { ReportHooks, ReportRow, ReportSeen } from './report-rows.js';

@@ -2,9 +2,9 @@
  * Nanoseconds per decision: `policy.evaluate(...)` for allowed and refused actual requests and
  * preflights, with allowlists of 1, 100 and 10,000 exact origins (hit on the last one, and a
  * miss), with a subdomain pattern, with 1 and 100,000 subdomain patterns, with `cachedOrigins`
- * on a warm cache (issue 17: a hit should cost what the 1-origin list costs) and with a policy
- * reconfigured once. Run with `pnpm --filter @cors/core bench`; results and the
- * machine they came from go in BENCHMARKS.md.
+ * on a warm cache (issue 17: a hit should cost what the 1-origin list costs), with a policy
+ * reconfigured once, and in report-only mode or with a report candidate (issue 20). Run with
+ * `pnpm --filter @cors/core bench`; results and the machine they came from go in BENCHMARKS.md.
  */
 import { availableParallelism, cpus } from 'node:os';
 import { bench, do_not_optimize, run } from 'mitata';
@@ -101,6 +101,35 @@ cases.push(
   {
     name: 'actual, allowed    1 exact, reconfigured',
     policy: reconfigured,
+    request: actual(CACHED),
+  },
+);
+// Issue 20: report-only and a report candidate, against the same 1-origin policy with only an
+// `onDecision` (reports need one); without either option the policy is the plain one above.
+const onDecision = (): void => undefined;
+const observed = createCorsPolicy({ ...realisticOptions([CACHED]), onDecision });
+const reportOnly = createCorsPolicy({
+  ...realisticOptions([CACHED]),
+  mode: 'report-only',
+  onDecision,
+});
+const candidate = createCorsPolicy({
+  ...realisticOptions([CACHED]),
+  onDecision,
+  report: realisticOptions([CACHED, 'https://new.example.com']),
+});
+cases.push(
+  { name: 'actual, allowed    1 exact, onDecision', policy: observed, request: actual(CACHED) },
+  { name: 'actual, allowed    1 exact, report-only', policy: reportOnly, request: actual(CACHED) },
+  { name: 'actual, refused    1 exact, report-only', policy: reportOnly, request: actual(MISS) },
+  {
+    name: 'preflight, allowed 1 exact, report-only',
+    policy: reportOnly,
+    request: preflight(CACHED),
+  },
+  {
+    name: 'actual, allowed    1 exact, report candidate',
+    policy: candidate,
     request: actual(CACHED),
   },
 );

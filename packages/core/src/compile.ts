@@ -16,6 +16,7 @@ import {
 } from './options.js';
 import { compileOrigins, type OriginMatcher } from './origin/matcher.js';
 import { normalizeSuffix } from './origin/parse.js';
+import { compileReporting, grantAsAskedOptions } from './report-only.js';
 
 /** How a preflight's requested headers are answered. */
 export type AllowedHeadersRule =
@@ -49,6 +50,10 @@ export interface CompiledPolicy<Request> {
   readonly errorVary: readonly string[];
   readonly onDecision: CorsOptions<Request>['onDecision'];
   readonly debug: ((line: string) => void) | undefined;
+  /** `mode: 'report-only'`: the policy that answers, granting what is asked (see report-only.ts). */
+  readonly grantAsAsked?: CompiledPolicy<Request>;
+  /** `report: options`: the candidate evaluated beside this policy (see report-only.ts). */
+  readonly candidate?: CompiledPolicy<Request>;
 }
 
 // Fetch: these methods are normalized to uppercase by the browser before they are sent, and
@@ -156,6 +161,7 @@ export function compileOptions<Request>(
       message: `${describeValue(debug)} is not a boolean or a function`,
     });
   }
+  const reporting = compileReporting(input, issues);
   if (issues.length > 0) throw new CorsConfigError(issues);
 
   // Every answer but those of `'*'` depends on the request's origin.
@@ -188,6 +194,8 @@ export function compileOptions<Request>(
     errorVary: actualVary,
     onDecision: input.onDecision,
     debug: debugLogger(debug),
+    ...(reporting.reportOnly ? { grantAsAsked: compileOptions(grantAsAskedOptions(input)) } : {}),
+    ...(reporting.candidate ? { candidate: reporting.candidate } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type Observation,
   expectConfigError,
 } from '@cors/conformance';
+import { reportRows, runReportRow } from '@cors/conformance';
 import { describe, expect, it } from 'vitest';
 import { CorsConfigError } from './config-error.js';
 import type { CorsDecision } from './decision.js';
@@ -70,5 +71,16 @@ describe('origin function failures, in-process', () => {
 describe('configuration errors', () => {
   it.each(configErrorRows)('throws CorsConfigError for $name', async (row) => {
     await expectConfigError(() => createCorsPolicy(row.options as never), row, CorsConfigError);
+  });
+});
+
+describe('report-only and report candidate rows, in-process', () => {
+  it.each(reportRows)('$name', async (row) => {
+    const result = await runReportRow(row, async (options) => {
+      const policy = createCorsPolicy(options);
+      // The enforced answers of these rows are synchronous, whatever the candidate does.
+      return play(await evaluate(policy, { ...row, options, expected: row.expected.observation }));
+    });
+    expect(result).toEqual(row.expected);
   });
 });

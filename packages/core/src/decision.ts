@@ -1,3 +1,5 @@
+import type { CorsReport } from './report-only.js';
+
 /** How the Fetch Standard sorts a request: not a CORS request, an actual request, or a preflight. */
 export type CorsRequestKind = 'not-cors' | 'actual' | 'preflight';
 
@@ -54,6 +56,12 @@ export interface CorsDecision {
    * by a policy that has `privateNetwork` on: `reason` says why.
    */
   readonly privateNetwork?: PrivateNetworkOutcome;
+  /**
+   * Only on the decision `onDecision` receives from a policy with `mode: 'report-only'` or a
+   * `report` candidate, when the candidate would have answered this CORS request differently:
+   * what it would have done. The response was answered by this decision, not the report.
+   */
+  readonly report?: CorsReport;
 }
 
 /** What became of a preflight's request for private network access (see `CorsDecision`). */

@@ -42,3 +42,11 @@ export { DEFAULT_ORIGIN_TIMEOUT, REFUSED_PREFLIGHT_STATUS } from './options.js';
 export { keepVary } from './keep-vary.js';
 export { HeadersCorsRequest } from './headers-request.js';
 export type { VaryKeepingResponse } from './keep-vary.js';
+export { corsMetrics, corsMetricLabels, combineDecisionHooks } from './metrics.js';
+export type {
+  CorsMetricCount,
+  CorsMetricLabels,
+  CorsMetricOutcome,
+  CorsMetrics,
+} from './metrics.js';
+export type { CorsReport, CorsReportOutcome } from './report-only.js';

@@ -100,6 +100,23 @@ export interface CorsOptions<Request = unknown> {
    * @default false
    */
   debug?: boolean | ((line: string) => void);
+  /**
+   * `'report-only'`: grant every request as asked (the origin, method and headers are
+   * reflected, with this policy's `credentials`), and report to `onDecision` / `debug` each
+   * request this policy would have refused ("would refuse: <reason>"), to learn what a policy
+   * would refuse before enforcing it. Needs `onDecision` or `debug`. See the README.
+   * @default 'enforce'
+   */
+  mode?: 'enforce' | 'report-only';
+  /**
+   * A candidate policy evaluated beside this one: requests are answered by this policy, and each
+   * request the candidate would answer differently (refuse what this one grants, grant what
+   * this one refuses, or fail in its `origin` function) is reported to this policy's
+   * `onDecision` (as `decision.report`) and `debug`. Validated at start-up like any policy;
+   * its problems are named `report.<option>`. Its `origin` function never delays the answer.
+   * @default none
+   */
+  report?: CorsOptions<Request>;
 }
 
 /** The methods allowed when `methods` is not set. */
@@ -132,4 +149,6 @@ export const OPTION_NAMES: readonly (keyof CorsOptions)[] = [
   'allowPublicSuffixWildcards',
   'onDecision',
   'debug',
+  'mode',
+  'report',
 ];

@@ -658,7 +658,7 @@ describe('configuration errors', () => {
 
   it('lists the options for a name it cannot place', () => {
     expect(configError({ whatever: 1 }).issues[0]?.hint).toBe(
-      'the options are origin, credentials, methods, allowedHeaders, exposedHeaders, maxAge, privateNetwork, preflightContinue, optionsSuccessStatus, originTimeout, allowPublicSuffixWildcards, onDecision, debug',
+      'the options are origin, credentials, methods, allowedHeaders, exposedHeaders, maxAge, privateNetwork, preflightContinue, optionsSuccessStatus, originTimeout, allowPublicSuffixWildcards, onDecision, debug, mode, report',
     );
   });
 

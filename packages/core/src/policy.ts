@@ -18,6 +18,7 @@ import {
 import { REFUSED_PREFLIGHT_STATUS, type CorsOptions } from './options.js';
 import { isPromiseLike, matchOrigin } from './origin/matcher.js';
 import { parseRequestOrigin } from './origin/parse.js';
+import { createReportingEvaluate, explainReport } from './report-only.js';
 
 /**
  * The parts of a request a CORS decision reads. Adapters fill it from their framework. The
@@ -72,6 +73,17 @@ export function createCorsPolicy<Request = unknown>(
   const policy = compileOptions(options);
   const decide = createDecide(policy);
   const notify = createNotify(policy);
+  // Report-only and report candidates get an `evaluate` of their own, chosen here once: a
+  // policy without them pays nothing per request (issue 20).
+  const reporting = policy.grantAsAsked ?? policy.candidate;
+  if (reporting && notify) {
+    const answering = policy.grantAsAsked ? createDecide(policy.grantAsAsked) : decide;
+    const candidate = policy.candidate ? createDecide(policy.candidate) : decide;
+    return {
+      evaluate: createReportingEvaluate(answering, candidate, notify),
+      errorVary: (policy.grantAsAsked ?? policy).errorVary,
+    };
+  }
   const evaluate = notify
     ? (request: CorsRequest<Request>): CorsDecision | Promise<CorsDecision> => {
         const decision = decide(request);
@@ -323,6 +335,7 @@ function createNotify<Request>(
     if (debug) {
       try {
         if (decision.reason !== undefined) debug(explainRefusal(decision));
+        if (decision.report !== undefined) debug(explainReport(decision));
         if (decision.privateNetwork === 'not-granted') debug(explainPrivateNetwork(decision));
       } catch (error) {
         report('debug', error);

@@ -13,6 +13,7 @@ import { All, Controller } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { AllowOrigin, CorsConfigError, CorsModule } from './index.js';
 import { platforms, startServer } from './test-app.js';
+import { reportRows, runReportRow } from '@cors/conformance';
 
 // `@AllowOrigin()` without arguments takes the module defaults as they are, so every row's
 // options become this route's policy (undecorated routes only get defaults that name an origin).
@@ -62,5 +63,22 @@ describe.each(platforms)('conformance rows over HTTP on %s', (platform) => {
       row,
       CorsConfigError,
     );
+  });
+});
+
+describe.each(platforms)('report rows over HTTP on %s', (platform) => {
+  it.each(reportRows)('$name', async (row) => {
+    const result = await runReportRow(row, async (options) => {
+      const server = await startServer(platform, {
+        imports: [CorsModule.forRoot(options)],
+        controllers: [CatchAllController],
+      });
+      try {
+        return await sendRow(server.url, row.request);
+      } finally {
+        await server.close();
+      }
+    });
+    expect(result).toEqual(row.expected);
   });
 });

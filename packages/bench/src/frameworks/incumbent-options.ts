@@ -31,7 +31,8 @@ export function corsPackageOptions(policy: PolicyName): CorsPackageOptions {
  * Our adapters' options for a policy: exact origins in a list, or the `*.` pattern string. For
  * `one-origin-cached`, the list's origin through `cachedOrigins` (warmed here, so requests hit
  * the cache); for `one-origin-reconfigured`, a policy from `createCorsPolicy`, reconfigured once
- * to the same options (every adapter takes options or a policy).
+ * to the same options (every adapter takes options or a policy); for `one-origin-report-only`,
+ * the same options in `mode: 'report-only'` with a no-op `onDecision`.
  */
 export function ourOptions(policy: PolicyName): CorsOptions | ReconfigurableCorsPolicy {
   const options = {
@@ -54,6 +55,10 @@ export function ourOptions(policy: PolicyName): CorsOptions | ReconfigurableCors
     const reconfigured = createCorsPolicy({ ...options, origin: [] });
     reconfigured.reconfigure(options);
     return reconfigured;
+  }
+  if (policy === 'one-origin-report-only') {
+    // Issue 20: every request is also evaluated against the policy itself and reported.
+    return { ...options, mode: 'report-only', onDecision: () => undefined };
   }
   return options;
 }
