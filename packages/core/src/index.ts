@@ -24,7 +24,7 @@ export type {
   RefusalReason,
   RouteRefusalReason,
 } from './decision.js';
-export { mergeVary } from './headers.js';
+export { isToken, mergeVary } from './headers.js';
 export { isPromiseLike } from './origin/matcher.js';
 export { addVary, keepVary } from './keep-vary.js';
 export type { VaryKeepingResponse } from './keep-vary.js';
