@@ -28,7 +28,7 @@ export { isToken, mergeVary } from './headers.js';
 export { isPromiseLike } from './origin/matcher.js';
 export { addVary, keepVary } from './keep-vary.js';
 export type { VaryKeepingResponse } from './keep-vary.js';
-export { HeadersCorsRequest } from './headers-request.js';
+export { HeadersCorsRequest, setCorsHeaders } from './headers-request.js';
 export { NodeCorsRequest } from './node-request.js';
 export type { NodeRequestHeaders } from './node-request.js';
 export { createDecisionReporter, refusePreflight } from './transitional.js';

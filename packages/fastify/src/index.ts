@@ -25,14 +25,9 @@ import {
   type RouterSettings,
 } from './route-policies.js';
 
-export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
-export type {
-  CachedOrigins,
-  CachedOriginsOptions,
-  CorsDecision,
-  CorsOptions,
-  ReconfigurableCorsPolicy,
-} from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy, type CorsOptions } from '@cors/core';
+export type { CachedOrigins, CachedOriginsOptions, CorsDecision } from '@cors/core';
+export type { ReconfigurableCorsPolicy } from '@cors/core';
 export type { FastifyCorsOptions, FastifyCorsPolicy, RouteCorsOptions } from './options.js';
 
 // Per-request state, declared on Fastify's Request with `decorateRequest` (so every request

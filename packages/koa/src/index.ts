@@ -2,14 +2,9 @@ import { NodeCorsRequest, addVary, isPromiseLike, mergeVary, toCorsPolicy } from
 import type { CorsDecision, CorsOptions, ReconfigurableCorsPolicy } from '@cors/core';
 import type { Context, Middleware, Next } from 'koa';
 
-export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
-export type {
-  CachedOrigins,
-  CachedOriginsOptions,
-  CorsDecision,
-  CorsOptions,
-  ReconfigurableCorsPolicy,
-} from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy, type CorsOptions } from '@cors/core';
+export type { CachedOrigins, CachedOriginsOptions, CorsDecision } from '@cors/core';
+export type { ReconfigurableCorsPolicy } from '@cors/core';
 
 /**
  * Koa middleware that answers CORS requests with the policy built from `options`. Works with

@@ -2,14 +2,9 @@ import { NodeCorsRequest, addVary, isPromiseLike, toCorsPolicy } from '@cors/cor
 import type { CorsDecision, CorsOptions, ReconfigurableCorsPolicy } from '@cors/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
-export type {
-  CachedOrigins,
-  CachedOriginsOptions,
-  CorsDecision,
-  CorsOptions,
-  ReconfigurableCorsPolicy,
-} from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy, type CorsOptions } from '@cors/core';
+export type { CachedOrigins, CachedOriginsOptions, CorsDecision } from '@cors/core';
+export type { ReconfigurableCorsPolicy } from '@cors/core';
 
 /** Connect/Express's `next`: call it with nothing to go on, or with an error to hand it on. */
 export type NextFunction = (error?: unknown) => void;
