@@ -31,12 +31,3 @@ export type { VaryKeepingResponse } from './keep-vary.js';
 export { HeadersCorsRequest, setCorsHeaders } from './headers-request.js';
 export { NodeCorsRequest } from './node-request.js';
 export type { NodeRequestHeaders } from './node-request.js';
-export { createDecisionReporter, refusePreflight } from './transitional.js';
-/** @deprecated @internal Header names, until @cors/nestjs stops importing them (issue 19). */
-export {
-  ORIGIN,
-  VARY,
-  REQUEST_METHOD,
-  REQUEST_HEADERS,
-  REQUEST_PRIVATE_NETWORK,
-} from './headers.js';
