@@ -1,15 +1,9 @@
 import {
   classifyRequest,
-  createDecisionReporter,
+  createRefusingPolicy,
   isPromiseLike,
   keepVary,
   mergeVary,
-  ORIGIN,
-  refusePreflight,
-  REQUEST_HEADERS,
-  REQUEST_METHOD,
-  REQUEST_PRIVATE_NETWORK,
-  VARY,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
@@ -19,10 +13,11 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { FilteredRequest, RouteSelector } from './route-selection.js';
 
 // Node lowercases the names of incoming headers.
-const ORIGIN_KEY = ORIGIN.toLowerCase();
-const REQUEST_METHOD_KEY = REQUEST_METHOD.toLowerCase();
-const REQUEST_HEADERS_KEY = REQUEST_HEADERS.toLowerCase();
-const REQUEST_PRIVATE_NETWORK_KEY = REQUEST_PRIVATE_NETWORK.toLowerCase();
+const ORIGIN_KEY = 'origin';
+const REQUEST_METHOD_KEY = 'access-control-request-method';
+const REQUEST_HEADERS_KEY = 'access-control-request-headers';
+const REQUEST_PRIVATE_NETWORK_KEY = 'access-control-request-private-network';
+const VARY = 'Vary';
 
 /** One request as every platform presents it to the CORS hook. */
 interface HookRequest<Request> extends FilteredRequest {
@@ -32,21 +27,21 @@ interface HookRequest<Request> extends FilteredRequest {
   readonly request: Request;
 }
 
-/** Reports a refusal that no policy made (an ambiguous or disabled route) as a policy would. */
-export type RefusalReporter<Request> = (decision: CorsDecision, request: Request) => CorsDecision;
+/** The core's refusing policies for the preflights no route's policy answers. */
+export interface RefusalReporter<Request> {
+  /** A preflight that could reach routes with different policies. */
+  readonly ambiguous: CorsPolicy<Request>;
+  /** A preflight to a route with CORS off. */
+  readonly disabled: CorsPolicy<Request>;
+}
 
-/**
- * Passes the refusals this adapter makes itself to the module defaults' `onDecision` and
- * `debug`, which the core calls for the decisions of a policy.
- */
+/** The refusing policies of the module defaults (their `onDecision`, `debug`, `preflightContinue`). */
 export function createRefusalReporter<Request>(
   defaults: CorsOptions<Request>,
 ): RefusalReporter<Request> {
-  // The core's reporter: the same debug lines, and a throwing hook never fails the request.
-  const report = createDecisionReporter(defaults);
-  return (decision, request) => {
-    report(decision, request);
-    return decision;
+  return {
+    ambiguous: createRefusingPolicy('route-ambiguous', defaults),
+    disabled: createRefusingPolicy('cors-disabled', defaults),
   };
 }
 
@@ -85,6 +80,7 @@ function handle<Request, Response>(
     requestHeaders: headerValue(headers[REQUEST_HEADERS_KEY]),
     requestPrivateNetwork: headerValue(headers[REQUEST_PRIVATE_NETWORK_KEY]),
     request: incoming.request,
+    url: incoming.url,
   };
   const policy = selectPolicy(routes, report, incoming, cors);
   if (policy === undefined) {
@@ -124,36 +120,10 @@ function selectPolicy<Request>(
   // the requested method on this URL.
   if (classifyRequest(cors) === 'preflight' && typeof requestMethod === 'string') {
     const route = routes.forPreflight(requestMethod, url, incoming);
-    if (route.ambiguous) {
-      return refusal(
-        refusePreflight('route-ambiguous', describeTarget(requestMethod, url)),
-        report,
-      );
-    }
-    if (route.policy === undefined) {
-      return refusal(refusePreflight('cors-disabled', describeTarget(requestMethod, url)), report);
-    }
-    return route.policy;
+    if (route.ambiguous) return report.ambiguous;
+    return route.policy ?? report.disabled;
   }
   return routes.forRequest(method, url, incoming);
-}
-
-/** A policy that gives `decision`, a refusal no policy made, and reports it as a policy would. */
-function refusal<Request>(
-  decision: CorsDecision,
-  report: RefusalReporter<Request>,
-): CorsPolicy<Request> {
-  // If the report fails (the user's `onDecision`), the error response varies as the refusal.
-  return {
-    evaluate: (cors) => report(decision, cors.request as Request),
-    errorVary: decision.vary,
-  };
-}
-
-/** `DELETE /users/42`, for the refusal's detail (logged, never sent). */
-function describeTarget(method: string, url: string): string {
-  const query = url.indexOf('?');
-  return `${method} ${query === -1 ? url : url.slice(0, query)}`;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
