@@ -1,12 +1,20 @@
 /** How the Fetch Standard sorts a request: not a CORS request, an actual request, or a preflight. */
 export type CorsRequestKind = 'not-cors' | 'actual' | 'preflight';
 
+/**
+ * What a decision was about: a request sorted by `classifyRequest`, or `'upgrade'`, a WebSocket
+ * (or other `Upgrade`) handshake decided by `policy.checkUpgrade`.
+ */
+export type CorsDecisionKind = CorsRequestKind | 'upgrade';
+
 /** Why a request got no grant. Every refusal carries one. */
 export type RefusalReason =
   /** The `Origin` is well-formed but not allowed by the `origin` option. */
   | 'origin-not-allowed'
   /** The `Origin` header is not a single serialized origin (several, a path, odd characters, too long). */
   | 'origin-malformed'
+  /** An upgrade handshake without `Origin`, refused because `upgradeWithoutOrigin` is `'refuse'`. */
+  | 'origin-missing'
   /** The preflight asks for a method not in `methods`. */
   | 'method-not-allowed'
   /** `Access-Control-Request-Method` is not a method: not an HTTP token, or over 128 characters. */
@@ -26,8 +34,8 @@ export type RefusalReason =
  * with `status` and an empty body (`action: 'respond'`).
  */
 export interface CorsDecision {
-  /** What kind of request this was. */
-  readonly kind: CorsRequestKind;
+  /** What kind of request this was (`'upgrade'`: a handshake decided by `checkUpgrade`). */
+  readonly kind: CorsDecisionKind;
   /** Whether the response grants access (carries `Access-Control-Allow-Origin`). */
   readonly allowed: boolean;
   /** Headers to set on the response. Empty for a refusal. */
@@ -52,6 +60,9 @@ export interface CorsDecision {
    * `privateNetwork` is off, in which case the CORS part was decided and answered exactly as if
    * it had not been asked (set `privateNetwork: true` to grant it). Unset on a preflight refused
    * by a policy that has `privateNetwork` on: `reason` says why.
+   *
+   * Legacy: Chrome 142+ replaced these preflights with the Local Network Access permission
+   * prompt, so current browsers no longer send them (see `CorsOptions.privateNetwork`).
    */
   readonly privateNetwork?: PrivateNetworkOutcome;
 }

@@ -77,7 +77,9 @@ describe('public types', () => {
   });
 
   it('describes a decision as read-only data', () => {
-    expectTypeOf<CorsDecision['kind']>().toEqualTypeOf<'not-cors' | 'actual' | 'preflight'>();
+    expectTypeOf<CorsDecision['kind']>().toEqualTypeOf<
+      'not-cors' | 'actual' | 'preflight' | 'upgrade'
+    >();
     expectTypeOf<CorsDecision['action']>().toEqualTypeOf<'continue' | 'respond'>();
     expectTypeOf<CorsDecision['headers']>().toEqualTypeOf<Readonly<Record<string, string>>>();
     expectTypeOf<CorsDecision['vary']>().toEqualTypeOf<readonly string[]>();

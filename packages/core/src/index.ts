@@ -14,8 +14,11 @@ export type { CorsPolicy, CorsRequest } from './policy.js';
 export { CorsConfigError } from './config-error.js';
 export type { CorsConfigIssue } from './config-error.js';
 export type { CorsOptions, OriginFunction, OriginOption } from './options.js';
+export type { UpgradeRequest, UpgradeWithoutOrigin } from './upgrade.js';
+export { REFUSED_UPGRADE_STATUS } from './upgrade.js';
 export type {
   CorsDecision,
+  CorsDecisionKind,
   CorsRequestKind,
   PrivateNetworkOutcome,
   RefusalReason,
