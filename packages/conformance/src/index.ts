@@ -16,6 +16,8 @@ export { MAX_BURST_HEAP_GROWTH, burstPolicy, burstRows, runBurst } from './burst
 export type { BurstResult } from './burst.js';
 export { reconfigurablePolicy, runReconfiguration } from './reconfiguration.js';
 export { cachedOriginRows } from './cached-origin-rows.js';
+export { UPGRADE_MESSAGE, tryWebSocket, upgradeRows } from './upgrade-rows.js';
+export type { UpgradeObservation, UpgradeRow } from './upgrade-rows.js';
 
 export {
   SHORT_ORIGIN_TIMEOUT,

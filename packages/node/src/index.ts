@@ -11,6 +11,16 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
+export { corsAllowRequest, corsUpgrade, corsVerifyClient } from './upgrade.js';
+export type {
+  CorsAllowRequest,
+  CorsVerifyClient,
+  UpgradeHelperOptions,
+  UpgradeListener,
+  UpgradePolicySource,
+  VerifyClientCallback,
+  VerifyClientInfo,
+} from './upgrade.js';
 export type {
   CachedOrigins,
   CachedOriginsOptions,
