@@ -13,6 +13,7 @@ import type { Context, Env, Input, MiddlewareHandler } from 'hono';
 import type { StatusCode } from 'hono/utils/http-status';
 
 export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
+export { corsUpgrade } from './upgrade.js';
 export type {
   CachedOrigins,
   CachedOriginsOptions,
