@@ -107,10 +107,14 @@ export const upgradeRows: readonly UpgradeRow[] = [
 
 /**
  * Opens a WebSocket to `url` with `origin` as its `Origin` header (none when undefined), sends
- * `UPGRADE_MESSAGE` once connected and waits for the echo. Resolves with what happened; a
+ * `message` once connected and waits for the first message back. Resolves with what happened; a
  * refused handshake resolves with its status.
  */
-export function tryWebSocket(url: string, origin: string | undefined): Promise<UpgradeObservation> {
+export function tryWebSocket(
+  url: string,
+  origin: string | undefined,
+  message: string = UPGRADE_MESSAGE,
+): Promise<UpgradeObservation> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, {
       headers: origin === undefined ? {} : { Origin: origin },
@@ -121,7 +125,7 @@ export function tryWebSocket(url: string, origin: string | undefined): Promise<U
       response.resume();
       request.destroy();
     });
-    socket.once('open', () => socket.send(UPGRADE_MESSAGE));
+    socket.once('open', () => socket.send(message));
     socket.once('message', (data: WebSocket.RawData) => {
       const echo = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
       socket.once('close', () => resolve({ status: 101, echo }));

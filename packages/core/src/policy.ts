@@ -56,6 +56,10 @@ export interface CorsPolicy<Request = unknown> {
    * `Access-Control-*` header. Computed once, when the policy is built.
    */
   readonly errorVary: readonly string[];
+}
+
+/** The handshake check of a policy built by `createCorsPolicy` (see `ReconfigurableCorsPolicy`). */
+export interface UpgradeCheck<Request = unknown> {
   /**
    * Decides a WebSocket (or other `Upgrade`) handshake from the same policy, before the protocol
    * switch: `allowed` when its `Origin` is allowed (the same matching as a CORS request, async
@@ -83,7 +87,7 @@ export interface CorsPolicy<Request = unknown> {
  */
 export function createCorsPolicy<Request = unknown>(
   options?: CorsOptions<Request>,
-): CorsPolicy<Request> {
+): CorsPolicy<Request> & UpgradeCheck<Request> {
   const policy = compileOptions(options);
   const notify = createNotify(policy);
   return {

@@ -3,6 +3,7 @@ import {
   createCorsPolicy as compileCorsPolicy,
   type CorsPolicy,
   type CorsRequest,
+  type UpgradeCheck,
 } from './policy.js';
 import type { CorsDecision } from './decision.js';
 import type { UpgradeRequest } from './upgrade.js';
@@ -23,7 +24,9 @@ export type ReconfigureStep<Request = unknown> = (options: CorsOptions<Request>)
  * whole while the server runs (`reconfigure`). Every adapter's `cors()` accepts one in place of
  * options.
  */
-export interface ReconfigurableCorsPolicy<Request = unknown> extends CorsPolicy<Request> {
+export interface ReconfigurableCorsPolicy<Request = unknown>
+  extends CorsPolicy<Request>,
+    UpgradeCheck<Request> {
   /**
    * Validates `options` completely, then switches every later request to them at once. Throws
    * `CorsConfigError` and keeps the current options when anything is wrong. A request is decided
@@ -112,7 +115,10 @@ class Policy<Request> implements ReconfigurableCorsPolicy<Request> {
   readonly [CORS_POLICY] = true as const;
   readonly #steps: ReconfigureStep<Request>[] = [];
 
-  constructor(compiled: CorsPolicy<Request>, options: CorsOptions<Request> | undefined) {
+  constructor(
+    compiled: CorsPolicy<Request> & UpgradeCheck<Request>,
+    options: CorsOptions<Request> | undefined,
+  ) {
     this.evaluate = compiled.evaluate;
     this.checkUpgrade = compiled.checkUpgrade;
     this.errorVary = compiled.errorVary;

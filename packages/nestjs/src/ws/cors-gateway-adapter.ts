@@ -1,0 +1,174 @@
+import {
+  CorsConfigError,
+  isPromiseLike,
+  type CorsDecision,
+  type ReconfigurableCorsPolicy,
+} from '@cors/core';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import type { IncomingMessage } from 'node:http';
+import { CORS_MODULE_OPTIONS } from '../constants.js';
+import type { ModuleDefaults } from '../cors.module.js';
+import {
+  GATEWAY_METADATA,
+  buildGatewayPolicies,
+  serverKey,
+  type GatewayClass,
+  type GatewayPolicies,
+} from './gateway-policies.js';
+
+/**
+ * A Nest WebSocket adapter class such as `WsAdapter` from `@nestjs/platform-ws`: constructed
+ * with the application, and asked to `create` one server per gateway port and path.
+ */
+// TypeScript requires a mixin's base constructor to take `...args: any[]` (TS2545).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type WebSocketAdapterClass = new (...args: any[]) => {
+  create(port: number, options?: Record<string, unknown>): unknown;
+};
+
+/** The application each adapter was constructed with, and the policies found in it. */
+const applications = new WeakMap<object, INestApplicationContext | undefined>();
+const policiesOf = new WeakMap<object, GatewayPolicies>();
+
+const logger = new Logger('CorsGatewayAdapter');
+
+/**
+ * Makes a Nest WebSocket adapter answer each gateway's handshakes with that gateway's CORS
+ * policy: `@AllowOrigin()` on the gateway class, merged over `CorsModule.forRoot()` defaults as
+ * for a controller. A handshake from a refused origin is answered 403 before the protocol
+ * switch, so `handleConnection` never runs for it. Tested with `WsAdapter` from
+ * `@nestjs/platform-ws` (it sets `ws`'s `verifyClient`).
+ *
+ * Browsers send `Origin` on every WebSocket handshake, your own pages' included: list your own
+ * origin too. A gateway with no `@AllowOrigin()` (and module defaults naming no origin), or with
+ * `@DisableCors()`, refuses every handshake that carries an `Origin`. A handshake without one
+ * follows `upgradeWithoutOrigin` (allowed by default: it is not from a browser). Gateways that
+ * share one server (same port and path) must declare the same policy, or the app fails to start
+ * with `CorsConfigError`.
+ *
+ * @example
+ * import { WsAdapter } from '@nestjs/platform-ws';
+ *
+ * @AllowOrigin(['https://app.example.com'])
+ * @WebSocketGateway({ path: '/chat' })
+ * export class ChatGateway {}
+ *
+ * const CorsWsAdapter = corsGatewayAdapter(WsAdapter);
+ * app.useWebSocketAdapter(new CorsWsAdapter(app));
+ */
+export function corsGatewayAdapter<Base extends WebSocketAdapterClass>(Base: Base): Base {
+  return class CorsGatewayAdapter extends Base {
+    // TypeScript requires a mixin's constructor to take `...args: any[]` (TS2545).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(...args: any[]) {
+      super(...args);
+      const first: unknown = args[0];
+      applications.set(this, isApplication(first) ? first : undefined);
+    }
+
+    override create(port: number, options: Record<string, unknown> = {}): unknown {
+      // A namespace of an existing server (socket.io): that server's check already applies.
+      if (options['server'] !== undefined) return super.create(port, options);
+      if (options['verifyClient'] !== undefined) {
+        throw new CorsConfigError([
+          {
+            option: 'verifyClient',
+            value: options['verifyClient'],
+            message: `the @WebSocketGateway() on port ${port} sets verifyClient, and @AllowOrigin() decides its handshakes too`,
+            hint: 'remove verifyClient from @WebSocketGateway(); declare the origins with @AllowOrigin()',
+          },
+        ]);
+      }
+      const policy = this.#policies().get(serverKey(port, options['path']));
+      if (policy === undefined) {
+        // Not a server of any gateway we found (Nest creates one per gateway): refuse rather
+        // than let every origin in.
+        logger.warn(
+          `no gateway found for the WebSocket server on port ${port}, path ${String(options['path'])}: its handshakes with an Origin are refused`,
+        );
+      }
+      return super.create(port, { ...options, verifyClient: verifyClient(policy) });
+    }
+
+    #policies(): GatewayPolicies {
+      let policies = policiesOf.get(this);
+      if (policies === undefined) {
+        policies = discoverGatewayPolicies(applications.get(this));
+        policiesOf.set(this, policies);
+      }
+      return policies;
+    }
+  };
+}
+
+function isApplication(value: unknown): value is INestApplicationContext {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { get?: unknown }).get === 'function' &&
+    typeof (value as { select?: unknown }).select === 'function'
+  );
+}
+
+/** Every `@WebSocketGateway()` class among the app's providers, and the module defaults. */
+function discoverGatewayPolicies(app: INestApplicationContext | undefined): GatewayPolicies {
+  if (app === undefined) {
+    throw new Error(
+      'corsGatewayAdapter: construct the adapter with the Nest application (new CorsWsAdapter(app)), so it can find the gateways and their @AllowOrigin()',
+    );
+  }
+  const gateways = new Set<GatewayClass>();
+  for (const module of app.get(ModulesContainer, { strict: false }).values()) {
+    for (const wrapper of module.providers.values()) {
+      const type: unknown = wrapper.metatype;
+      if (typeof type === 'function' && Reflect.getMetadata(GATEWAY_METADATA, type) === true) {
+        gateways.add(type as GatewayClass);
+      }
+    }
+  }
+  let defaults: ModuleDefaults | undefined;
+  try {
+    defaults = app.get<symbol, ModuleDefaults | undefined>(CORS_MODULE_OPTIONS, { strict: false });
+  } catch {
+    // No CorsModule in the app: gateways have only their own @AllowOrigin().
+  }
+  return buildGatewayPolicies([...gateways], defaults);
+}
+
+/**
+ * `ws`'s `verifyClient` in its callback form: 403 for a refused origin; 500 when the `origin`
+ * function fails (logged, as Nest logs gateway errors). Without a policy, any Origin is refused.
+ */
+function verifyClient(
+  policy: ReconfigurableCorsPolicy | undefined,
+): (
+  info: { readonly req: IncomingMessage },
+  callback: (result: boolean, code?: number) => void,
+) => void {
+  return (info, callback) => {
+    const answer = (decision: CorsDecision): void =>
+      decision.allowed ? callback(true) : callback(false, decision.status ?? 403);
+    const fail = (error: unknown): void => {
+      logger.error(
+        'the origin function failed during a WebSocket handshake; refused it',
+        error instanceof Error ? error.stack : String(error),
+      );
+      callback(false, 500);
+    };
+    const origin = info.req.headers.origin;
+    if (policy === undefined) {
+      callback(origin === undefined, 403);
+      return;
+    }
+    let decision: CorsDecision | Promise<CorsDecision>;
+    try {
+      decision = policy.checkUpgrade({ origin, request: info.req });
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    if (isPromiseLike<CorsDecision>(decision)) decision.then(answer, fail);
+    else answer(decision);
+  };
+}
