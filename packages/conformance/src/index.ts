@@ -17,6 +17,7 @@ export type { BurstResult } from './burst.js';
 export { reconfigurablePolicy, runReconfiguration } from './reconfiguration.js';
 export { cachedOriginRows } from './cached-origin-rows.js';
 export { UPGRADE_MESSAGE, tryWebSocket, upgradeRows } from './upgrade-rows.js';
+export { methodCaseRows } from './method-case-rows.js';
 export type { UpgradeObservation, UpgradeRow } from './upgrade-rows.js';
 
 export {
@@ -29,14 +30,15 @@ export {
 import { attackRows } from './attack-rows.js';
 import { specConfigErrorRows } from './config-error-rows.js';
 import { hardeningConfigErrorRows, hardeningRows } from './hardening-rows.js';
+import { methodCaseRows } from './method-case-rows.js';
 import { requestRows } from './rows.js';
 
 /**
- * Every request row: the SPEC's table, the hostile and look-alike rows, and the hardening rows
- * (issue 18). A row whose expected status is 500 expects the framework's error response: its
+ * Every request row: the SPEC's table, the hostile and look-alike rows, the hardening rows
+ * (issue 18) and the method-case rows (issue 20). A row whose expected status is 500 expects the framework's error response: its
  * `origin` function fails.
  */
-export const allRows = [...requestRows, ...attackRows, ...hardeningRows];
+export const allRows = [...requestRows, ...attackRows, ...hardeningRows, ...methodCaseRows];
 
 /** Every configuration that must throw `CorsConfigError`: the SPEC's and issue 18's. */
 export const configErrorRows = [...specConfigErrorRows, ...hardeningConfigErrorRows];
