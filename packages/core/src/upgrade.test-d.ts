@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createCorsPolicy,
@@ -7,6 +6,11 @@ import {
   type UpgradeRequest,
   type UpgradeWithoutOrigin,
 } from './index.js';
+
+/** A framework request, as an adapter hands it on. */
+interface IncomingMessage {
+  readonly headers: { readonly host?: string };
+}
 
 describe('upgrade types', () => {
   it('checks a handshake with the request type of the policy', () => {
