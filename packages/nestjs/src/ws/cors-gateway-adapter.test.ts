@@ -145,6 +145,31 @@ describe('corsGatewayAdapter(WsAdapter): @AllowOrigin() on a @WebSocketGateway()
     expect(await connect(base, '/ws', EVIL)).toEqual(switched);
   });
 
+  it('reaches a decorated gateway when the module policy is reconfigured', async () => {
+    const policy = createCorsPolicy({ origin: [APP] });
+    const base = await start({
+      imports: [CorsModule.forRoot(policy)],
+      providers: [echoGateway('/ws', AllowOrigin([EVIL]))],
+    });
+    expect(await connect(base, '/ws', undefined)).toEqual(switched);
+    policy.reconfigure({ origin: [APP], upgradeWithoutOrigin: 'refuse' });
+    expect(await connect(base, '/ws', undefined)).toEqual({ status: 403 });
+    // The gateway's own origin still wins over the module's.
+    expect(await connect(base, '/ws', EVIL)).toEqual(switched);
+  });
+
+  it('keeps every policy when a module reconfiguration is invalid for a gateway', async () => {
+    const policy = createCorsPolicy({ origin: [APP] });
+    const base = await start({
+      imports: [CorsModule.forRoot(policy)],
+      // With the module's credentials, this gateway's '*' would be refused.
+      providers: [echoGateway('/ws', AllowOrigin('*'))],
+    });
+    expect(() => policy.reconfigure({ origin: [APP], credentials: true })).toThrow(CorsConfigError);
+    expect(policy.options).toEqual({ origin: [APP] });
+    expect(await connect(base, '/ws', EVIL)).toEqual(switched);
+  });
+
   it.each<[string, ModuleMetadata]>([
     ['an undecorated gateway without module defaults', { providers: [echoGateway('/ws')] }],
     [

@@ -25,6 +25,7 @@ import {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WebSocketAdapterClass = new (...args: any[]) => {
   create(port: number, options?: Record<string, unknown>): unknown;
+  dispose?(): unknown;
 };
 
 /** The application each adapter was constructed with, and the policies found in it. */
@@ -80,7 +81,7 @@ export function corsGatewayAdapter<Base extends WebSocketAdapterClass>(Base: Bas
           },
         ]);
       }
-      const policy = this.#policies().get(serverKey(port, options['path']));
+      const policy = this.#policies().byServer.get(serverKey(port, options['path']));
       if (policy === undefined) {
         // Not a server of any gateway we found (Nest creates one per gateway): refuse rather
         // than let every origin in.
@@ -89,6 +90,13 @@ export function corsGatewayAdapter<Base extends WebSocketAdapterClass>(Base: Bas
         );
       }
       return super.create(port, { ...options, verifyClient: verifyClient(policy) });
+    }
+
+    override dispose(): unknown {
+      // Stop following the module policy: the app is closing.
+      policiesOf.get(this)?.release();
+      policiesOf.delete(this);
+      return super.dispose?.();
     }
 
     #policies(): GatewayPolicies {

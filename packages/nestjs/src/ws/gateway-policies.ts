@@ -24,7 +24,11 @@ export type GatewayClass = abstract new (...args: never[]) => unknown;
  * The policy that decides the handshakes of each WebSocket server Nest creates, keyed by the
  * server's port and path (how Nest itself shares one server between gateways).
  */
-export type GatewayPolicies = ReadonlyMap<string, ReconfigurableCorsPolicy>;
+export interface GatewayPolicies {
+  readonly byServer: ReadonlyMap<string, ReconfigurableCorsPolicy>;
+  /** Stops following the module policy's reconfigurations (when the adapter is disposed). */
+  readonly release: () => void;
+}
 
 /** The key of the server Nest creates for `port` and `path` (`WsAdapter.create(port, { path })`). */
 export function serverKey(port: number, path: unknown): string {
@@ -36,7 +40,8 @@ export function serverKey(port: number, path: unknown): string {
  * `@AllowOrigin()` merged option by option over the module defaults; else the module defaults
  * when they name an origin; else (or with `@DisableCors()`) no origin is allowed, since a
  * handshake is the one place where "no grant" must mean "refused". Gateways that share a server
- * must mean the same: different declarations there throw `CorsConfigError` (never guess).
+ * must mean the same: different declarations there throw `CorsConfigError` (never guess). When
+ * the module defaults are a policy, its reconfigurations reach every gateway's policy.
  */
 export function buildGatewayPolicies(
   gateways: readonly GatewayClass[],
@@ -56,6 +61,7 @@ export function buildGatewayPolicies(
   }
 
   const policies = new Map<string, ReconfigurableCorsPolicy>();
+  const compiled: { declaration: Declaration; policy: ReconfigurableCorsPolicy }[] = [];
   for (const [key, list] of byServer) {
     const [first, ...others] = list;
     if (first === undefined) continue;
@@ -71,27 +77,10 @@ export function buildGatewayPolicies(
       });
       continue;
     }
-    const declaration = first.declaration;
     try {
-      if (
-        declaration.kind === 'none' &&
-        defaults !== undefined &&
-        defaultOptions.origin !== undefined
-      ) {
-        // The module's own policy, so that reconfiguring it reaches the handshakes too.
-        policies.set(key, isCorsPolicy(defaults) ? defaults : createCorsPolicy(defaultOptions));
-      } else if (declaration.kind === 'allow') {
-        const merged = mergeCorsOptions(
-          defaultOptions,
-          declaration.declaration.options as CorsOptions,
-        );
-        if (declaration.declaration.origin !== undefined) {
-          merged.origin = declaration.declaration.origin as CorsOptions['origin'];
-        }
-        policies.set(key, createCorsPolicy(merged));
-      } else {
-        policies.set(key, createCorsPolicy({ ...mergeCorsOptions(defaultOptions), origin: [] }));
-      }
+      const policy = createCorsPolicy(gatewayOptions(first.declaration, defaultOptions));
+      policies.set(key, policy);
+      compiled.push({ declaration: first.declaration, policy });
     } catch (error) {
       if (!(error instanceof CorsConfigError)) throw error;
       issues.push(
@@ -103,7 +92,38 @@ export function buildGatewayPolicies(
     }
   }
   if (issues.length > 0) throw new CorsConfigError(issues);
-  return policies;
+
+  // A module policy's reconfiguration is checked against every gateway before anything
+  // switches (a gateway's merged options may be invalid), then switches them all at once.
+  const release = isCorsPolicy(defaults)
+    ? defaults.onReconfigure((options) => {
+        const next = compiled.map(({ declaration, policy }) => {
+          const merged = gatewayOptions(declaration, options);
+          createCorsPolicy(merged);
+          return () => policy.reconfigure(merged);
+        });
+        return () => next.forEach((switchOver) => switchOver());
+      })
+    : () => undefined;
+  return { byServer: policies, release };
+}
+
+/** A gateway's options: its declaration over the module defaults (see `buildGatewayPolicies`). */
+function gatewayOptions(declaration: Declaration, defaults: CorsOptions): CorsOptions {
+  if (declaration.kind === 'allow') {
+    const merged = mergeCorsOptions(defaults, declaration.declaration.options as CorsOptions);
+    if (declaration.declaration.origin !== undefined) {
+      merged.origin = declaration.declaration.origin as CorsOptions['origin'];
+    }
+    // No origin anywhere: the core's default, '*' (SPEC: "With no arguments … or '*'").
+    return merged;
+  }
+  const options = mergeCorsOptions(defaults);
+  // SPEC: defaults that name an origin apply to every undecorated route; otherwise nothing is
+  // granted, which for a handshake means every Origin is refused.
+  return declaration.kind === 'none' && options.origin !== undefined
+    ? options
+    : { ...options, origin: [] };
 }
 
 type Declaration =
