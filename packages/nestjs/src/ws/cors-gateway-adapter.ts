@@ -38,8 +38,9 @@ const logger = new Logger('CorsGatewayAdapter');
  * Makes a Nest WebSocket adapter answer each gateway's handshakes with that gateway's CORS
  * policy: `@AllowOrigin()` on the gateway class, merged over `CorsModule.forRoot()` defaults as
  * for a controller. A handshake from a refused origin is answered 403 before the protocol
- * switch, so `handleConnection` never runs for it. Tested with `WsAdapter` from
- * `@nestjs/platform-ws` (it sets `ws`'s `verifyClient`).
+ * switch, so `handleConnection` never runs for it. Works with `WsAdapter` from
+ * `@nestjs/platform-ws` (it sets `ws`'s `verifyClient`) and `IoAdapter` from
+ * `@nestjs/platform-socket.io` (engine.io's `allowRequest`).
  *
  * Browsers send `Origin` on every WebSocket handshake, your own pages' included: list your own
  * origin too. A gateway with no `@AllowOrigin()` (and module defaults naming no origin), or with
@@ -71,13 +72,14 @@ export function corsGatewayAdapter<Base extends WebSocketAdapterClass>(Base: Bas
     override create(port: number, options: Record<string, unknown> = {}): unknown {
       // A namespace of an existing server (socket.io): that server's check already applies.
       if (options['server'] !== undefined) return super.create(port, options);
-      if (options['verifyClient'] !== undefined) {
+      for (const option of ['verifyClient', 'allowRequest']) {
+        if (options[option] === undefined) continue;
         throw new CorsConfigError([
           {
-            option: 'verifyClient',
-            value: options['verifyClient'],
-            message: `the @WebSocketGateway() on port ${port} sets verifyClient, and @AllowOrigin() decides its handshakes too`,
-            hint: 'remove verifyClient from @WebSocketGateway(); declare the origins with @AllowOrigin()',
+            option,
+            value: options[option],
+            message: `the @WebSocketGateway() on port ${port} sets ${option}, and @AllowOrigin() decides its handshakes too`,
+            hint: `remove ${option} from @WebSocketGateway(); declare the origins with @AllowOrigin()`,
           },
         ]);
       }
@@ -89,7 +91,14 @@ export function corsGatewayAdapter<Base extends WebSocketAdapterClass>(Base: Bas
           `no gateway found for the WebSocket server on port ${port}, path ${String(options['path'])}: its handshakes with an Origin are refused`,
         );
       }
-      return super.create(port, { ...options, verifyClient: verifyClient(policy) });
+      const check = createHandshakeCheck(policy);
+      // `ws` reads verifyClient (WsAdapter), engine.io reads allowRequest (IoAdapter); each
+      // ignores the other's option.
+      return super.create(port, {
+        ...options,
+        verifyClient: verifyClient(check),
+        allowRequest: allowRequest(check),
+      });
     }
 
     override dispose(): unknown {
@@ -144,34 +153,35 @@ function discoverGatewayPolicies(app: INestApplicationContext | undefined): Gate
   return buildGatewayPolicies([...gateways], defaults);
 }
 
+/** Decides a handshake: `done(undefined)` to accept it, `done(status)` to refuse it. */
+type HandshakeCheck = (
+  request: IncomingMessage,
+  done: (refusal: number | undefined) => void,
+) => void;
+
 /**
- * `ws`'s `verifyClient` in its callback form: 403 for a refused origin; 500 when the `origin`
- * function fails (logged, as Nest logs gateway errors). Without a policy, any Origin is refused.
+ * The policy's answer to a handshake: 403 for a refused origin; 500 when the `origin` function
+ * fails (logged, as Nest logs gateway errors). Without a policy, any Origin is refused.
  */
-function verifyClient(
-  policy: ReconfigurableCorsPolicy | undefined,
-): (
-  info: { readonly req: IncomingMessage },
-  callback: (result: boolean, code?: number) => void,
-) => void {
-  return (info, callback) => {
+function createHandshakeCheck(policy: ReconfigurableCorsPolicy | undefined): HandshakeCheck {
+  return (request, done) => {
+    const origin = request.headers.origin;
+    if (policy === undefined) {
+      done(origin === undefined ? undefined : 403);
+      return;
+    }
     const answer = (decision: CorsDecision): void =>
-      decision.allowed ? callback(true) : callback(false, decision.status ?? 403);
+      done(decision.allowed ? undefined : (decision.status ?? 403));
     const fail = (error: unknown): void => {
       logger.error(
         'the origin function failed during a WebSocket handshake; refused it',
         error instanceof Error ? error.stack : String(error),
       );
-      callback(false, 500);
+      done(500);
     };
-    const origin = info.req.headers.origin;
-    if (policy === undefined) {
-      callback(origin === undefined, 403);
-      return;
-    }
     let decision: CorsDecision | Promise<CorsDecision>;
     try {
-      decision = policy.checkUpgrade({ origin, request: info.req });
+      decision = policy.checkUpgrade({ origin, request });
     } catch (error) {
       fail(error);
       return;
@@ -179,4 +189,27 @@ function verifyClient(
     if (isPromiseLike<CorsDecision>(decision)) decision.then(answer, fail);
     else answer(decision);
   };
+}
+
+/** `ws`'s `verifyClient` in its callback form (two parameters, so `ws` waits for it). */
+function verifyClient(
+  check: HandshakeCheck,
+): (
+  info: { readonly req: IncomingMessage },
+  callback: (result: boolean, code?: number) => void,
+) => void {
+  return (info, callback) =>
+    check(info.req, (refusal) =>
+      refusal === undefined ? callback(true) : callback(false, refusal),
+    );
+}
+
+/** engine.io's `allowRequest` (socket.io answers a refusal 403; the message names no origin). */
+function allowRequest(
+  check: HandshakeCheck,
+): (request: IncomingMessage, callback: (error: string | null, success: boolean) => void) => void {
+  return (request, callback) =>
+    check(request, (refusal) =>
+      refusal === undefined ? callback(null, true) : callback('origin not allowed', false),
+    );
 }
