@@ -1,3 +1,4 @@
+import { IoAdapter } from '@nestjs/platform-socket.io';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { describe, expectTypeOf, it } from 'vitest';
 import { corsGatewayAdapter } from '../index.js';
@@ -7,6 +8,7 @@ describe('corsGatewayAdapter types', () => {
     const CorsWsAdapter = corsGatewayAdapter(WsAdapter);
     expectTypeOf(CorsWsAdapter).toEqualTypeOf<typeof WsAdapter>();
     expectTypeOf(new CorsWsAdapter()).toExtend<WsAdapter>();
+    expectTypeOf(corsGatewayAdapter(IoAdapter)).toEqualTypeOf<typeof IoAdapter>();
   });
 
   it('refuses a class that is not a WebSocket adapter', () => {

@@ -24,7 +24,7 @@ import {
 // TypeScript requires a mixin's base constructor to take `...args: any[]` (TS2545).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WebSocketAdapterClass = new (...args: any[]) => {
-  create(port: number, options?: Record<string, unknown>): unknown;
+  create(port: number, options?: object): unknown;
   dispose?(): unknown;
 };
 
