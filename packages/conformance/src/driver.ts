@@ -8,6 +8,7 @@ import { compositionRows, rawWriteRows } from './composition-rows.js';
 import { expectConfigError } from './config-error-check.js';
 import { specConfigErrorRows } from './config-error-rows.js';
 import { hardeningConfigErrorRows, hardeningRows } from './hardening-rows.js';
+import { methodCaseRows } from './method-case-rows.js';
 import { attackRows } from './attack-rows.js';
 import { pickCorsHeaders, ROUTE_BODY, sendRow } from './observe.js';
 import { originFailureRows } from './origin-failure-rows.js';
@@ -96,6 +97,7 @@ export function rowsFor(driver: Pick<RouteDriver, 'nodeResponse'>): readonly Rou
     ...requestRows,
     ...attackRows,
     ...hardeningRows,
+    ...methodCaseRows,
     ...originFailureRows,
     ...cachedOriginRows,
     ...routeRows,

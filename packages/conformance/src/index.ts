@@ -16,6 +16,9 @@ export { MAX_BURST_HEAP_GROWTH, burstPolicy, burstRows, runBurst } from './burst
 export type { BurstResult } from './burst.js';
 export { reconfigurablePolicy, runReconfiguration } from './reconfiguration.js';
 export { cachedOriginRows } from './cached-origin-rows.js';
+export { UPGRADE_MESSAGE, tryWebSocket, upgradeRows } from './upgrade-rows.js';
+export { methodCaseRows } from './method-case-rows.js';
+export type { UpgradeObservation, UpgradeRow } from './upgrade-rows.js';
 
 export {
   SHORT_ORIGIN_TIMEOUT,
@@ -28,14 +31,15 @@ import { attackRows } from './attack-rows.js';
 import { specConfigErrorRows } from './config-error-rows.js';
 import { hardeningConfigErrorRows, hardeningRows } from './hardening-rows.js';
 import { reportConfigErrorRows } from './report-rows.js';
+import { methodCaseRows } from './method-case-rows.js';
 import { requestRows } from './rows.js';
 
 /**
- * Every request row: the SPEC's table, the hostile and look-alike rows, and the hardening rows
- * (issue 18). A row whose expected status is 500 expects the framework's error response: its
- * `origin` function fails.
+ * Every request row: the SPEC's table, the hostile and look-alike rows, the hardening rows
+ * (issue 18) and the method-case rows (issue 20). A row whose expected status is 500 expects
+ * the framework's error response: its `origin` function fails.
  */
-export const allRows = [...requestRows, ...attackRows, ...hardeningRows];
+export const allRows = [...requestRows, ...attackRows, ...hardeningRows, ...methodCaseRows];
 
 /** Every configuration that must throw `CorsConfigError`: the SPEC's, issue 18's and issue 20's. */
 export const configErrorRows = [

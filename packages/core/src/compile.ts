@@ -7,7 +7,9 @@ import {
   isToken,
 } from './headers.js';
 import { readOwnOptions } from './merge-options.js';
+import type { UpgradeWithoutOrigin } from './upgrade.js';
 import {
+  BROWSER_MAX_AGE_CAPS,
   DEFAULT_METHODS,
   DEFAULT_OPTIONS_SUCCESS_STATUS,
   DEFAULT_ORIGIN_TIMEOUT,
@@ -48,6 +50,8 @@ export interface CompiledPolicy<Request> {
   readonly preflightVary: readonly string[];
   /** What an error response varies on when `evaluate` fails (see `CorsPolicy.errorVary`). */
   readonly errorVary: readonly string[];
+  /** What `checkUpgrade` does with a handshake that has no `Origin`. */
+  readonly upgradeWithoutOrigin: UpgradeWithoutOrigin;
   readonly onDecision: CorsOptions<Request>['onDecision'];
   readonly debug: ((line: string) => void) | undefined;
   /** `mode: 'report-only'`: the policy that answers, granting what is asked (see report-only.ts). */
@@ -153,6 +157,15 @@ export function compileOptions<Request>(
       message: `${describeValue(input.onDecision)} is not a function`,
     });
   }
+  const upgradeWithoutOrigin = input.upgradeWithoutOrigin ?? 'allow';
+  if (upgradeWithoutOrigin !== 'allow' && upgradeWithoutOrigin !== 'refuse') {
+    issues.push({
+      option: 'upgradeWithoutOrigin',
+      value: upgradeWithoutOrigin,
+      message: `${describeValue(upgradeWithoutOrigin)} is not 'allow' or 'refuse'`,
+      hint: "upgradeWithoutOrigin: 'refuse' to require Origin on WebSocket handshakes",
+    });
+  }
   const debug = input.debug;
   if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
     issues.push({
@@ -163,6 +176,7 @@ export function compileOptions<Request>(
   }
   const reporting = compileReporting(input, issues);
   if (issues.length > 0) throw new CorsConfigError(issues);
+  if (maxAge !== undefined) warnAboutMaxAge(maxAge, debugLogger(debug));
 
   // Every answer but those of `'*'` depends on the request's origin.
   const variesByOrigin = !origins.allowsAnyOrigin;
@@ -192,6 +206,7 @@ export function compileOptions<Request>(
     // The failed answer would have depended on the origin (a function is never `'*'`), and on
     // nothing else: the origin is checked before a preflight's other headers are read.
     errorVary: actualVary,
+    upgradeWithoutOrigin,
     onDecision: input.onDecision,
     debug: debugLogger(debug),
     ...(reporting.reportOnly ? { grantAsAsked: compileOptions(grantAsAskedOptions(input)) } : {}),
@@ -203,6 +218,38 @@ export function compileOptions<Request>(
 export function debugLogger(debug: unknown): ((line: string) => void) | undefined {
   if (debug === true) return (line) => console.warn(line);
   return typeof debug === 'function' ? (debug as (line: string) => void) : undefined;
+}
+
+// Each sink (console.warn, or a `debug` function) hears about each too-long maxAge once, so an
+// app that builds many policies from the same defaults (NestJS routes, reconfigurations) is not
+// flooded.
+const CONSOLE_WARNING = {};
+const warnedMaxAges = new WeakMap<object, Set<number>>();
+
+/**
+ * A start-up warning, not an error (issue 20): a `maxAge` above what browsers honour works, it
+ * is only cut short by the browser, which the user may not know.
+ */
+function warnAboutMaxAge(maxAge: number, debug: ((line: string) => void) | undefined): void {
+  const { chromium, firefox } = BROWSER_MAX_AGE_CAPS;
+  if (maxAge <= chromium) return;
+  const sink = debug ?? CONSOLE_WARNING;
+  const warned = warnedMaxAges.get(sink) ?? new Set<number>();
+  if (warned.has(maxAge)) return;
+  warned.add(maxAge);
+  warnedMaxAges.set(sink, warned);
+  const firefoxPart =
+    maxAge > firefox
+      ? `, Firefox at ${firefox} s (24 hours)`
+      : ` (Firefox honours up to ${firefox} s)`;
+  const line = `cors: maxAge ${maxAge} is longer than browsers cache a preflight: Chromium caps it at ${chromium} s (2 hours)${firefoxPart}. It is sent as written and browsers use their cap; set maxAge: ${chromium} to say what Chromium does`;
+  if (!debug) return console.warn(line);
+  try {
+    debug(line);
+  } catch {
+    // A throwing `debug` function must not stop the server from starting over a warning.
+    console.warn(line);
+  }
 }
 
 function checkBoolean<Request>(

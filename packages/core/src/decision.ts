@@ -3,12 +3,20 @@ import type { CorsReport } from './report-only.js';
 /** How the Fetch Standard sorts a request: not a CORS request, an actual request, or a preflight. */
 export type CorsRequestKind = 'not-cors' | 'actual' | 'preflight';
 
+/**
+ * What a decision was about: a request sorted by `classifyRequest`, or `'upgrade'`, a WebSocket
+ * (or other `Upgrade`) handshake decided by `policy.checkUpgrade`.
+ */
+export type CorsDecisionKind = CorsRequestKind | 'upgrade';
+
 /** Why a request got no grant. Every refusal carries one. */
 export type RefusalReason =
   /** The `Origin` is well-formed but not allowed by the `origin` option. */
   | 'origin-not-allowed'
   /** The `Origin` header is not a single serialized origin (several, a path, odd characters, too long). */
   | 'origin-malformed'
+  /** An upgrade handshake without `Origin`, refused because `upgradeWithoutOrigin` is `'refuse'`. */
+  | 'origin-missing'
   /** The preflight asks for a method not in `methods`. */
   | 'method-not-allowed'
   /** `Access-Control-Request-Method` is not a method: not an HTTP token, or over 128 characters. */
@@ -27,8 +35,8 @@ export type RouteRefusalReason = Extract<RefusalReason, 'route-ambiguous' | 'cor
 
 /** What every decision says, whatever its `action`. */
 interface CorsDecisionFields {
-  /** What kind of request this was. */
-  readonly kind: CorsRequestKind;
+  /** What kind of request this was (`'upgrade'`: a handshake decided by `checkUpgrade`). */
+  readonly kind: CorsDecisionKind;
   /** Whether the response grants access (carries `Access-Control-Allow-Origin`). */
   readonly allowed: boolean;
   /** Headers to set on the response. Empty for a refusal. */
@@ -50,6 +58,9 @@ interface CorsDecisionFields {
    * `privateNetwork` is off, in which case the CORS part was decided and answered exactly as if
    * it had not been asked (set `privateNetwork: true` to grant it). Unset on a preflight refused
    * by a policy that has `privateNetwork` on: `reason` says why.
+   *
+   * Legacy: Chrome 142+ replaced these preflights with the Local Network Access permission
+   * prompt, so current browsers no longer send them (see `CorsOptions.privateNetwork`).
    */
   readonly privateNetwork?: PrivateNetworkOutcome;
   /**
@@ -70,13 +81,17 @@ export interface CorsContinueDecision extends CorsDecisionFields {
 }
 
 /**
- * A decision that ends the request here: an answered or refused preflight. Set `headers`, merge
+ * A decision that ends the request here: an answered or refused preflight, or a refused upgrade
+ * handshake. Set `headers`, merge
  * `vary` into the response's `Vary`, and end the response with `status` and an empty body; the
  * route does not run.
  */
 export interface CorsRespondDecision extends CorsDecisionFields {
-  /** Only a preflight is ever answered by the CORS layer itself. */
-  readonly kind: 'preflight';
+  /**
+   * Only a preflight is ever answered by the CORS layer itself; an upgrade handshake refused by
+   * `checkUpgrade` is answered 403 before the protocol switch.
+   */
+  readonly kind: 'preflight' | 'upgrade';
   readonly action: 'respond';
   /**
    * The status to end with: `optionsSuccessStatus` (204 by default) for an answered

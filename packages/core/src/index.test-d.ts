@@ -80,7 +80,9 @@ describe('public types', () => {
   });
 
   it('describes a decision as read-only data', () => {
-    expectTypeOf<CorsDecision['kind']>().toEqualTypeOf<'not-cors' | 'actual' | 'preflight'>();
+    expectTypeOf<CorsDecision['kind']>().toEqualTypeOf<
+      'not-cors' | 'actual' | 'preflight' | 'upgrade'
+    >();
     expectTypeOf<CorsDecision['action']>().toEqualTypeOf<'continue' | 'respond'>();
     expectTypeOf<CorsDecision['headers']>().toEqualTypeOf<Readonly<Record<string, string>>>();
     expectTypeOf<CorsDecision['vary']>().toEqualTypeOf<readonly string[]>();
@@ -97,9 +99,9 @@ describe('public types', () => {
   it('tells the two actions apart: only respond carries a status, always', () => {
     expectTypeOf<CorsDecision>().toEqualTypeOf<CorsContinueDecision | CorsRespondDecision>();
     expectTypeOf<CorsRespondDecision['status']>().toEqualTypeOf<number>();
-    expectTypeOf<CorsRespondDecision['kind']>().toEqualTypeOf<'preflight'>();
+    expectTypeOf<CorsRespondDecision['kind']>().toEqualTypeOf<'preflight' | 'upgrade'>();
     expectTypeOf<CorsContinueDecision['kind']>().toEqualTypeOf<
-      'not-cors' | 'actual' | 'preflight'
+      'not-cors' | 'actual' | 'preflight' | 'upgrade'
     >();
     const decision = {} as CorsDecision;
     if (decision.action === 'respond') expectTypeOf(decision.status).toEqualTypeOf<number>();

@@ -11,13 +11,16 @@ export { createCorsPolicy, isCorsPolicy, toCorsPolicy } from './reconfigurable-p
 export type { ReconfigurableCorsPolicy, ReconfigureStep } from './reconfigurable-policy.js';
 export { cachedOrigins } from './cached-origins.js';
 export type { CachedOrigins, CachedOriginsOptions, OriginLookup } from './cached-origins.js';
-export type { CorsPolicy, CorsRequest } from './policy.js';
+export type { CorsPolicy, CorsRequest, UpgradeCheck } from './policy.js';
 export { CorsConfigError } from './config-error.js';
 export type { CorsConfigIssue } from './config-error.js';
 export type { CorsOptions, OriginFunction, OriginOption } from './options.js';
+export type { UpgradeRequest, UpgradeWithoutOrigin } from './upgrade.js';
+export { REFUSED_UPGRADE_STATUS } from './upgrade.js';
 export type {
   CorsContinueDecision,
   CorsDecision,
+  CorsDecisionKind,
   CorsRequestKind,
   CorsRespondDecision,
   PrivateNetworkOutcome,

@@ -1,4 +1,5 @@
 import type { CorsDecision } from './decision.js';
+import type { UpgradeWithoutOrigin } from './upgrade.js';
 
 /**
  * Decides whether an origin may read responses. Receives the request's exact `Origin` value
@@ -49,13 +50,22 @@ export interface CorsOptions<Request = unknown> {
    */
   exposedHeaders?: readonly string[] | '*';
   /**
-   * Seconds a browser may cache a preflight answer (`Access-Control-Max-Age`).
+   * Seconds a browser may cache a preflight answer (`Access-Control-Max-Age`). Browsers cap it:
+   * Chromium at 7,200 (2 hours), Firefox at 86,400 (24 hours). A larger value is sent as
+   * written, and a warning is logged once when the policy is built (with `debug` as a function,
+   * the warning goes to that function instead of `console.warn`).
    * @default none (the browser's own default, 5 seconds in Chromium)
    */
   maxAge?: number;
   /**
-   * Answer `Access-Control-Request-Private-Network: true` with
-   * `Access-Control-Allow-Private-Network: true`.
+   * Legacy: answer `Access-Control-Request-Private-Network: true` with
+   * `Access-Control-Allow-Private-Network: true` (Private Network Access preflights).
+   *
+   * Chrome 142+ replaced those preflights with the Local Network Access permission prompt:
+   * current browsers no longer send the request header, and no response header grants local
+   * network access; the user's permission does (asked when a public page first reaches a
+   * private or loopback address; an iframe needs it delegated through its `allow` attribute).
+   * Keep this on only for older Chromium-based browsers that still send the preflight.
    * @default false
    */
   privateNetwork?: boolean;
@@ -85,6 +95,15 @@ export interface CorsOptions<Request = unknown> {
    * @default none
    */
   allowPublicSuffixWildcards?: readonly string[];
+  /**
+   * What `policy.checkUpgrade` (and the adapters' WebSocket helpers) do with a handshake that
+   * has no `Origin` header. Browsers send `Origin` on every WebSocket handshake, same-origin
+   * pages included, so a handshake without one comes from a non-browser client (a server, a
+   * CLI), which could send any `Origin` it likes anyway: `'allow'` lets it through,
+   * `'refuse'` answers it with 403 (reason `'origin-missing'`).
+   * @default 'allow'
+   */
+  upgradeWithoutOrigin?: UpgradeWithoutOrigin;
   /**
    * Called with every decision (grants and refusals) and the framework's request. Use it for
    * metrics or logging; it costs nothing when unset. If it throws, the error is reported once
@@ -147,8 +166,15 @@ export const OPTION_NAMES: readonly (keyof CorsOptions)[] = [
   'optionsSuccessStatus',
   'originTimeout',
   'allowPublicSuffixWildcards',
+  'upgradeWithoutOrigin',
   'onDecision',
   'debug',
   'mode',
   'report',
 ];
+
+/**
+ * The longest `Access-Control-Max-Age` browsers honour, in seconds: Chromium caps a preflight's
+ * cache at 2 hours, Firefox at 24 hours. A larger `maxAge` gets a start-up warning.
+ */
+export const BROWSER_MAX_AGE_CAPS = { chromium: 7_200, firefox: 86_400 } as const;

@@ -637,7 +637,7 @@ describe('configuration errors', () => {
 
   it('lists the options for a name it cannot place', () => {
     expect(configError({ whatever: 1 }).issues[0]?.hint).toBe(
-      'the options are origin, credentials, methods, allowedHeaders, exposedHeaders, maxAge, privateNetwork, preflightContinue, optionsSuccessStatus, originTimeout, allowPublicSuffixWildcards, onDecision, debug, mode, report',
+      'the options are origin, credentials, methods, allowedHeaders, exposedHeaders, maxAge, privateNetwork, preflightContinue, optionsSuccessStatus, originTimeout, allowPublicSuffixWildcards, upgradeWithoutOrigin, onDecision, debug, mode, report',
     );
   });
 
@@ -779,7 +779,7 @@ describe('choices where the SPEC is silent', () => {
       expect(decision.headers).not.toHaveProperty('Access-Control-Allow-Private-Network');
       expect(onDecision).toHaveBeenCalledExactlyOnceWith(decision, undefined);
       expect(lines.at(-1)).toBe(
-        `cors: preflight asked for private network access (Access-Control-Request-Private-Network: true), not granted; its CORS part was ${allowed ? 'answered' : 'refused'} as if it had not been asked. Set privateNetwork: true to grant it`,
+        `cors: preflight asked for private network access (Access-Control-Request-Private-Network: true, legacy Private Network Access), not granted; its CORS part was ${allowed ? 'answered' : 'refused'} as if it had not been asked. Set privateNetwork: true to grant it to the older browsers that still send it; Chrome 142+ asks the user instead (Local Network Access), which no response header grants`,
       );
     },
   );

@@ -28,6 +28,7 @@ import { REFUSED_PREFLIGHT_STATUS, type CorsOptions } from './options.js';
 import { isPromiseLike, matchOrigin } from './origin/matcher.js';
 import { parseRequestOrigin } from './origin/parse.js';
 import { createReportingEvaluate, explainReport } from './report-only.js';
+import { createDecideUpgrade, type UpgradeRequest } from './upgrade.js';
 
 /**
  * The parts of a request a CORS decision reads. Adapters fill it from their framework. The
@@ -74,6 +75,24 @@ export interface CorsPolicy<Request = unknown> {
   readonly errorVary: readonly string[];
 }
 
+/** The handshake check of a policy built by `createCorsPolicy` (see `ReconfigurableCorsPolicy`). */
+export interface UpgradeCheck<Request = unknown> {
+  /**
+   * Decides a WebSocket (or other `Upgrade`) handshake from the same policy, before the protocol
+   * switch: `allowed` when its `Origin` is allowed (the same matching as a CORS request, async
+   * `origin` functions and `originTimeout` included), otherwise `status` 403 with a `reason`.
+   * A handshake without `Origin` follows `upgradeWithoutOrigin` (allowed by default). The
+   * decision has `kind: 'upgrade'` and goes to `onDecision` and `debug` like any other.
+   * Synchronous unless the `origin` function returns a promise; rejects (or throws) when it
+   * fails, in which case the handshake must be refused (adapters answer 500).
+   *
+   * @example
+   * const decision = await policy.checkUpgrade({ origin: req.headers.origin, request: req });
+   * if (!decision.allowed) socket.end(`HTTP/1.1 ${decision.status} Forbidden\r\n\r\n`);
+   */
+  checkUpgrade(request: UpgradeRequest<Request>): CorsDecision | Promise<CorsDecision>;
+}
+
 /**
  * Validates `options` and compiles them into a policy. Throws `CorsConfigError`, listing every
  * problem, when the options are invalid.
@@ -85,35 +104,48 @@ export interface CorsPolicy<Request = unknown> {
  */
 export function createCorsPolicy<Request = unknown>(
   options?: CorsOptions<Request>,
-): CorsPolicy<Request> {
+): CorsPolicy<Request> & UpgradeCheck<Request> {
   const policy = compileOptions(options);
-  const decide = createDecide(policy);
   const notify = createNotify(policy);
-  // Report-only and report candidates get an `evaluate` of their own, chosen here once: a
-  // policy without them pays nothing per request (issue 20).
-  const reporting = policy.grantAsAsked ?? policy.candidate;
-  if (reporting && notify) {
-    const answering = policy.grantAsAsked ? createDecide(policy.grantAsAsked) : decide;
-    const candidate = policy.candidate ? createDecide(policy.candidate) : decide;
+  // Report-only and report candidates get an `evaluate` (and `checkUpgrade`) of their own,
+  // chosen here once: a policy without them pays nothing per request (issue 20).
+  if ((policy.grantAsAsked ?? policy.candidate) && notify) {
+    const answering = policy.grantAsAsked ?? policy;
+    const candidate = policy.candidate ?? policy;
     return {
-      evaluate: createReportingEvaluate(answering, candidate, notify),
-      errorVary: (policy.grantAsAsked ?? policy).errorVary,
+      evaluate: createReportingEvaluate(createDecide(answering), createDecide(candidate), notify),
+      errorVary: answering.errorVary,
+      checkUpgrade: createReportingEvaluate(
+        createDecideUpgrade(answering),
+        createDecideUpgrade(candidate),
+        notify,
+      ),
     };
   }
-  const evaluate = notify
-    ? (request: CorsRequest<Request>): CorsDecision | Promise<CorsDecision> => {
-        const decision = decide(request);
-        if (isPromiseLike<CorsDecision>(decision)) {
-          return decision.then((settled) => {
-            notify(settled, request.request as Request);
-            return settled;
-          });
-        }
-        notify(decision, request.request as Request);
-        return decision;
-      }
-    : decide;
-  return { evaluate, errorVary: policy.errorVary };
+  return {
+    evaluate: withNotify(createDecide(policy), notify),
+    errorVary: policy.errorVary,
+    checkUpgrade: withNotify(createDecideUpgrade(policy), notify),
+  };
+}
+
+/** `decide`, reporting each decision to the hooks once it is known; `decide` itself when none are set. */
+function withNotify<Request, Input extends { readonly request?: Request }>(
+  decide: (input: Input) => CorsDecision | Promise<CorsDecision>,
+  notify: ((decision: CorsDecision, request: Request) => void) | undefined,
+): (input: Input) => CorsDecision | Promise<CorsDecision> {
+  if (!notify) return decide;
+  return (input) => {
+    const decision = decide(input);
+    if (isPromiseLike<CorsDecision>(decision)) {
+      return decision.then((settled) => {
+        notify(settled, input.request as Request);
+        return settled;
+      });
+    }
+    notify(decision, input.request as Request);
+    return decision;
+  };
 }
 
 function createDecide<Request>(
@@ -325,9 +357,11 @@ function answerPreflight<Request>(
 
 /** Reports a decision to `debug` and `onDecision`, each hook's errors caught; none when unset. */
 export function createNotify<Request>(
-  policy: Pick<CompiledPolicy<Request>, 'onDecision' | 'debug'>,
+  policy: Pick<CompiledPolicy<Request>, 'onDecision' | 'debug'> &
+    Partial<Pick<CompiledPolicy<Request>, 'methods'>>,
 ): ((decision: CorsDecision, request: Request) => void) | undefined {
   const { onDecision, debug } = policy;
+  const listedMethods = policy.methods?.kind === 'list' ? [...policy.methods.names] : [];
   if (!onDecision && !debug) return undefined;
   // A hook that throws must not turn requests into errors (any client could then force 500s
   // with a refused origin): its first error is reported, and the request is answered as if no
@@ -344,7 +378,7 @@ export function createNotify<Request>(
   return (decision, request) => {
     if (debug) {
       try {
-        if (decision.reason !== undefined) debug(explainRefusal(decision));
+        if (decision.reason !== undefined) debug(describeRefusal(decision, listedMethods));
         if (decision.report !== undefined) debug(explainReport(decision));
         if (decision.privateNetwork === 'not-granted') debug(explainPrivateNetwork(decision));
       } catch (error) {
@@ -365,11 +399,12 @@ export function createNotify<Request>(
 
 /**
  * One line saying that a preflight asked for private network access that the policy does not
- * grant, and how to grant it, for logs.
+ * grant, and how to grant it, for logs. Such preflights are legacy: Chrome 142+ asks the user
+ * (Local Network Access) instead, and no response header grants that.
  */
 export function explainPrivateNetwork(decision: CorsDecision): string {
   const answered = decision.allowed ? 'answered' : 'refused';
-  return `cors: preflight asked for private network access (Access-Control-Request-Private-Network: true), not granted; its CORS part was ${answered} as if it had not been asked. Set privateNetwork: true to grant it`;
+  return `cors: preflight asked for private network access (Access-Control-Request-Private-Network: true, legacy Private Network Access), not granted; its CORS part was ${answered} as if it had not been asked. Set privateNetwork: true to grant it to the older browsers that still send it; Chrome 142+ asks the user instead (Local Network Access), which no response header grants`;
 }
 
 /**
@@ -378,15 +413,29 @@ export function explainPrivateNetwork(decision: CorsDecision): string {
  * @example explainRefusal(decision) // 'cors: refused preflight: header "x-token" is not in allowedHeaders; add it there'
  */
 export function explainRefusal(decision: CorsDecision): string {
+  return describeRefusal(decision, []);
+}
+
+const REFUSED_WHAT: Readonly<Record<CorsDecision['kind'], string>> = {
+  'not-cors': 'request',
+  actual: 'request',
+  preflight: 'preflight',
+  upgrade: 'upgrade handshake',
+};
+
+/** `explainRefusal`, told which methods the policy lists, to explain a case mismatch. */
+function describeRefusal(decision: CorsDecision, listedMethods: readonly string[]): string {
   const value = JSON.stringify(truncate(decision.detail ?? ''));
-  const what = `cors: refused ${decision.kind === 'preflight' ? 'preflight' : 'request'}`;
+  const what = `cors: refused ${REFUSED_WHAT[decision.kind]}`;
   switch (decision.reason) {
     case 'origin-not-allowed':
       return `${what}: origin ${value} is not allowed; add it to the origin option`;
     case 'origin-malformed':
       return `${what}: Origin header ${value} is not one serialized origin (scheme://host[:port])`;
+    case 'origin-missing':
+      return `${what}: it has no Origin header and upgradeWithoutOrigin is 'refuse' (browsers always send one; this is a non-browser client)`;
     case 'method-not-allowed':
-      return `${what}: method ${value} is not in methods (compared case-sensitively); add it there`;
+      return `${what}: method ${value} is not in methods ${explainMethodCase(decision.detail ?? '', listedMethods)}`;
     case 'method-malformed':
       return `${what}: Access-Control-Request-Method ${value} is not a method`;
     case 'header-not-allowed':
@@ -400,6 +449,21 @@ export function explainRefusal(decision: CorsDecision): string {
     default:
       return `${what}`;
   }
+}
+
+/**
+ * Fetch: browsers uppercase only DELETE, GET, HEAD, OPTIONS, POST and PUT; any other method is
+ * sent as the page wrote it and compared case-sensitively, so `fetch(url, { method: 'patch' })`
+ * asks for `patch`, which `methods: ['PATCH']` does not allow (issue 20).
+ */
+function explainMethodCase(method: string, listedMethods: readonly string[]): string {
+  const sameLetters = listedMethods.find(
+    (listed) => listed !== method && listed.toUpperCase() === method.toUpperCase(),
+  );
+  if (sameLetters !== undefined) {
+    return `(methods are case-sensitive; the page sent \`${method}\`, the policy lists \`${sameLetters}\`; browsers uppercase only DELETE, GET, HEAD, OPTIONS, POST and PUT, so send \`${sameLetters}\` from the page, or list \`${method}\` too)`;
+  }
+  return '(compared case-sensitively); add it there';
 }
 
 function truncate(value: string): string {

@@ -3,8 +3,10 @@ import {
   createCorsPolicy as compileCorsPolicy,
   type CorsPolicy,
   type CorsRequest,
+  type UpgradeCheck,
 } from './policy.js';
 import type { CorsDecision } from './decision.js';
+import type { UpgradeRequest } from './upgrade.js';
 
 // `Symbol.for`, so that a policy built by one copy of @cors/core (its ESM build, say) is
 // recognized by an adapter that loaded another (its CommonJS build).
@@ -22,7 +24,9 @@ export type ReconfigureStep<Request = unknown> = (options: CorsOptions<Request>)
  * whole while the server runs (`reconfigure`). Every adapter's `cors()` accepts one in place of
  * options.
  */
-export interface ReconfigurableCorsPolicy<Request = unknown> extends CorsPolicy<Request> {
+export interface ReconfigurableCorsPolicy<Request = unknown>
+  extends CorsPolicy<Request>,
+    UpgradeCheck<Request> {
   /**
    * Validates `options` completely, then switches every later request to them at once. Throws
    * `CorsConfigError` and keeps the current options when anything is wrong. A request is decided
@@ -105,13 +109,18 @@ export function toCorsPolicy<Request = unknown>(
  */
 class Policy<Request> implements ReconfigurableCorsPolicy<Request> {
   evaluate: (request: CorsRequest<Request>) => CorsDecision | Promise<CorsDecision>;
+  checkUpgrade: (request: UpgradeRequest<Request>) => CorsDecision | Promise<CorsDecision>;
   errorVary: readonly string[];
   options: CorsOptions<Request> | undefined;
   readonly [CORS_POLICY] = true as const;
   readonly #steps: ReconfigureStep<Request>[] = [];
 
-  constructor(compiled: CorsPolicy<Request>, options: CorsOptions<Request> | undefined) {
+  constructor(
+    compiled: CorsPolicy<Request> & UpgradeCheck<Request>,
+    options: CorsOptions<Request> | undefined,
+  ) {
     this.evaluate = compiled.evaluate;
+    this.checkUpgrade = compiled.checkUpgrade;
     this.errorVary = compiled.errorVary;
     this.options = options;
   }
@@ -122,6 +131,7 @@ class Policy<Request> implements ReconfigurableCorsPolicy<Request> {
     const switches = this.#steps.map((step) => step(options ?? {}));
     // One synchronous block: no request can run between these assignments.
     this.evaluate = compiled.evaluate;
+    this.checkUpgrade = compiled.checkUpgrade;
     // A request of the old options may still fail after the switch, and adapters read
     // `errorVary` when it does: keep the old names too, so its error response still varies on
     // what its answer depended on (an extra name only keeps a cache from sharing an error).

@@ -38,7 +38,8 @@ export interface CorsReport {
 /** The candidate's decision, or what its `origin` function failed with. */
 type CandidateAnswer = CorsDecision | { readonly failed: unknown };
 
-type Decide<Request> = (request: CorsRequest<Request>) => CorsDecision | Promise<CorsDecision>;
+/** A policy's decision function: `evaluate`'s for requests, `checkUpgrade`'s for handshakes. */
+type Decide<Input> = (input: Input) => CorsDecision | Promise<CorsDecision>;
 
 /** What `compileReporting` found in the `mode` and `report` options. */
 export interface CompiledReporting<Request> {
@@ -176,14 +177,12 @@ export function grantAsAskedOptions<Request>(input: CorsOptions<Request>): CorsO
  * report (and so the `onDecision` call for that request) comes when it settles; when it throws
  * or rejects, the report says `would-fail`.
  */
-export function createReportingEvaluate<Request>(
-  answering: Decide<Request>,
-  candidate: Decide<Request>,
+export function createReportingEvaluate<Request, Input extends { readonly request?: Request }>(
+  answering: Decide<Input>,
+  candidate: Decide<Input>,
   notify: (decision: CorsDecision, request: Request) => void,
-): Decide<Request> {
-  const decideCandidate = (
-    request: CorsRequest<Request>,
-  ): CandidateAnswer | Promise<CandidateAnswer> => {
+): Decide<Input> {
+  const decideCandidate = (request: Input): CandidateAnswer | Promise<CandidateAnswer> => {
     try {
       const decision = candidate(request);
       return isPromiseLike<CorsDecision>(decision)

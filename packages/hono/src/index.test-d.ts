@@ -1,7 +1,13 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { describe, expectTypeOf, it } from 'vitest';
-import { cors, type CorsConfigError, type CorsDecision, type CorsOptions } from './index.js';
+import {
+  cors,
+  corsUpgrade,
+  type CorsConfigError,
+  type CorsDecision,
+  type CorsOptions,
+} from './index.js';
 
 interface AppEnv {
   Bindings: { ALLOWED_ORIGINS: string };
@@ -82,5 +88,15 @@ describe('cors() types', () => {
     expectTypeOf<CorsOptions>().toHaveProperty('origin');
     expectTypeOf<CorsConfigError>().toExtend<Error>();
     expectTypeOf<CorsConfigError>().toHaveProperty('issues');
+  });
+});
+
+describe('corsUpgrade types', () => {
+  it('is a middleware of the same app as cors()', () => {
+    type AppEnv = { Bindings: { ALLOWED_ORIGINS: string } };
+    const handler = corsUpgrade<AppEnv>({
+      origin: (origin: string, c: Context<AppEnv>) => c.env.ALLOWED_ORIGINS === origin,
+    });
+    expectTypeOf(handler).toEqualTypeOf<MiddlewareHandler<AppEnv>>();
   });
 });

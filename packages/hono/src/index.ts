@@ -13,6 +13,7 @@ import type { StatusCode } from 'hono/utils/http-status';
 export { CorsConfigError, cachedOrigins, createCorsPolicy, type CorsOptions } from '@cors/core';
 export type { CachedOrigins, CachedOriginsOptions, CorsDecision } from '@cors/core';
 export type { ReconfigurableCorsPolicy } from '@cors/core';
+export { corsUpgrade } from './upgrade.js';
 
 /**
  * CORS middleware for Hono, on every runtime Hono runs on. `@cors/core` makes every decision;

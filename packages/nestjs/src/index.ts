@@ -2,6 +2,8 @@ export { CorsModule } from './cors.module.js';
 export type { CorsModuleAsyncOptions, ModuleDefaults } from './cors.module.js';
 export { AllowOrigin, DisableCors } from './allow-origin.decorator.js';
 export type { AllowOriginOptions } from './allow-origin.decorator.js';
+export { corsGatewayAdapter } from './ws/cors-gateway-adapter.js';
+export type { WebSocketAdapterClass } from './ws/cors-gateway-adapter.js';
 export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
 export type {
   CachedOrigins,

@@ -5,6 +5,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export { CorsConfigError, cachedOrigins, createCorsPolicy, type CorsOptions } from '@cors/core';
 export type { CachedOrigins, CachedOriginsOptions, CorsDecision } from '@cors/core';
 export type { ReconfigurableCorsPolicy } from '@cors/core';
+export { corsAllowRequest, corsUpgrade, corsVerifyClient } from './upgrade.js';
+export type {
+  CorsAllowRequest,
+  CorsVerifyClient,
+  UpgradeHelperOptions,
+  UpgradeListener,
+  UpgradePolicySource,
+  VerifyClientCallback,
+  VerifyClientInfo,
+} from './upgrade.js';
 
 /** Connect/Express's `next`: call it with nothing to go on, or with an error to hand it on. */
 export type NextFunction = (error?: unknown) => void;
