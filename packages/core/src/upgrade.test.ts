@@ -199,6 +199,32 @@ describe('checkUpgrade', () => {
     },
   );
 
+  it('lets every origin through in report-only mode, reporting what the policy would refuse', () => {
+    const seen: CorsDecision[] = [];
+    const policy = createCorsPolicy({
+      origin: [APP],
+      mode: 'report-only',
+      onDecision: (decision) => seen.push(decision),
+    });
+    expect(policy.checkUpgrade({ origin: EVIL })).toEqual(ALLOWED);
+    expect(policy.checkUpgrade({ origin: APP })).toEqual(ALLOWED);
+    expect(seen.map((decision) => [decision.allowed, decision.report?.outcome])).toEqual([
+      [true, 'would-refuse'],
+      [true, undefined],
+    ]);
+  });
+
+  it('answers from the enforced policy beside a report candidate, reporting the difference', () => {
+    const seen: CorsDecision[] = [];
+    const policy = createCorsPolicy({
+      origin: [APP],
+      report: { origin: [APP, EVIL] },
+      onDecision: (decision) => seen.push(decision),
+    });
+    expect(policy.checkUpgrade({ origin: EVIL })).toEqual(refused('origin-not-allowed', EVIL));
+    expect(seen[0]?.report).toMatchObject({ outcome: 'would-allow' });
+  });
+
   it('does not change how requests are evaluated', () => {
     const policy = createCorsPolicy({ origin: [APP], upgradeWithoutOrigin: 'refuse' });
     expect(policy.evaluate({ method: 'GET' })).toMatchObject({ kind: 'not-cors', allowed: false });
