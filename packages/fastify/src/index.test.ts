@@ -179,6 +179,29 @@ describe('Vary set by routes and hooks', () => {
   });
 });
 
+describe('Vary on answered preflights', () => {
+  it('merges the preflight names into a Vary an app-wide onSend hook added after the plugin sets', async () => {
+    const app = await appWith({ origin: APP });
+    app.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('Vary', 'Accept-Language');
+      return payload;
+    });
+    app.put('/items', () => 'stored');
+    await withServer(app, async (baseUrl) => {
+      const answered = await send(
+        baseUrl,
+        '/items',
+        { origin: APP, 'access-control-request-method': 'PUT' },
+        'OPTIONS',
+      );
+      expect([answered.status, answered.headers.vary]).toEqual([
+        204,
+        'Accept-Language, Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+      ]);
+    });
+  });
+});
+
 describe('per-route policies', () => {
   async function routesApp(): Promise<FastifyInstance> {
     const app = await appWith({ origin: APP });
