@@ -21,7 +21,7 @@ function play(decision: CorsDecision): Observation {
   const vary = mergeVary(undefined, decision.vary);
   if (vary !== '') headers.vary = vary;
   return decision.action === 'respond'
-    ? { status: decision.status ?? 0, routeRuns: false, headers }
+    ? { status: decision.status, routeRuns: false, headers }
     : { status: 200, routeRuns: true, headers };
 }
 

@@ -20,12 +20,11 @@ export type RefusalReason =
   /** The route has CORS switched off (NestJS `@DisableCors()`, or no policy applies). */
   | 'cors-disabled';
 
-/**
- * A policy's answer to one request, as plain data. Adapters set `headers`, merge `vary` into the
- * response's `Vary` header, and either hand the request on (`action: 'continue'`) or end it
- * with `status` and an empty body (`action: 'respond'`).
- */
-export interface CorsDecision {
+/** The reasons a refusing policy (`createRefusingPolicy`) gives: refusals no policy's options made. */
+export type RouteRefusalReason = Extract<RefusalReason, 'route-ambiguous' | 'cors-disabled'>;
+
+/** What every decision says, whatever its `action`. */
+interface CorsDecisionFields {
   /** What kind of request this was. */
   readonly kind: CorsRequestKind;
   /** Whether the response grants access (carries `Access-Control-Allow-Origin`). */
@@ -34,15 +33,12 @@ export interface CorsDecision {
   readonly headers: Readonly<Record<string, string>>;
   /** Header names to merge into the response's `Vary` (see `mergeVary`). */
   readonly vary: readonly string[];
-  /** `respond`: end the response now with `status` and no body. `continue`: run the route. */
-  readonly action: 'continue' | 'respond';
-  /** The status to end with when `action` is `respond`. */
-  readonly status?: number;
   /** Why no grant was given (refusals of CORS requests only). */
   readonly reason?: RefusalReason;
   /**
-   * The offending request value for `reason` (an origin, method or header name), cut to 200
-   * characters. For logs and metrics; never sent.
+   * The offending request value for `reason` (an origin, method or header name; for the
+   * refusals of `createRefusingPolicy`, the method asked about and the path, `PUT /items/1`),
+   * cut to 200 characters. For logs and metrics; never sent.
    */
   readonly detail?: string;
   /**
@@ -55,6 +51,40 @@ export interface CorsDecision {
    */
   readonly privateNetwork?: PrivateNetworkOutcome;
 }
+
+/**
+ * A decision that hands the request on: set `headers`, merge `vary` into the response's
+ * `Vary`, and run the route (every actual request and request without `Origin`; a preflight
+ * with `preflightContinue`). It has no status: the route answers.
+ */
+export interface CorsContinueDecision extends CorsDecisionFields {
+  readonly action: 'continue';
+}
+
+/**
+ * A decision that ends the request here: an answered or refused preflight. Set `headers`, merge
+ * `vary` into the response's `Vary`, and end the response with `status` and an empty body; the
+ * route does not run.
+ */
+export interface CorsRespondDecision extends CorsDecisionFields {
+  /** Only a preflight is ever answered by the CORS layer itself. */
+  readonly kind: 'preflight';
+  readonly action: 'respond';
+  /**
+   * The status to end with: `optionsSuccessStatus` (204 by default) for an answered
+   * preflight, 403 for a refused one.
+   */
+  readonly status: number;
+}
+
+/**
+ * A policy's answer to one request, as plain data, told apart by `action`: hand the request on
+ * (`CorsContinueDecision`) or end it with `status` and an empty body (`CorsRespondDecision`).
+ *
+ * @example
+ * if (decision.action === 'respond') res.writeHead(decision.status).end(); // status: number
+ */
+export type CorsDecision = CorsContinueDecision | CorsRespondDecision;
 
 /** What became of a preflight's request for private network access (see `CorsDecision`). */
 export type PrivateNetworkOutcome = 'granted' | 'not-granted';

@@ -5,8 +5,11 @@ import {
   isPromiseLike,
   mergeCorsOptions,
   mergeVary,
-  refusePreflight,
+  createRefusingPolicy,
   type CorsConfigError,
+  type CorsContinueDecision,
+  type CorsRespondDecision,
+  type RouteRefusalReason,
   type CorsConfigIssue,
   type CorsDecision,
   type CorsOptions,
@@ -91,6 +94,19 @@ describe('public types', () => {
     expectTypeOf<PrivateNetworkOutcome>().toEqualTypeOf<'granted' | 'not-granted'>();
   });
 
+  it('tells the two actions apart: only respond carries a status, always', () => {
+    expectTypeOf<CorsDecision>().toEqualTypeOf<CorsContinueDecision | CorsRespondDecision>();
+    expectTypeOf<CorsRespondDecision['status']>().toEqualTypeOf<number>();
+    expectTypeOf<CorsRespondDecision['kind']>().toEqualTypeOf<'preflight'>();
+    expectTypeOf<CorsContinueDecision['kind']>().toEqualTypeOf<
+      'not-cors' | 'actual' | 'preflight'
+    >();
+    const decision = {} as CorsDecision;
+    if (decision.action === 'respond') expectTypeOf(decision.status).toEqualTypeOf<number>();
+    // @ts-expect-error a decision that hands the request on has no status: narrow on `action`.
+    void decision.status;
+  });
+
   it('types the hardening options and mergeCorsOptions', () => {
     expectTypeOf<CorsOptions['originTimeout']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<CorsOptions['allowPublicSuffixWildcards']>().toEqualTypeOf<
@@ -108,8 +124,13 @@ describe('public types', () => {
   it('types the helpers adapters use', () => {
     expectTypeOf(mergeVary).returns.toEqualTypeOf<string>();
     expectTypeOf(explainRefusal).returns.toEqualTypeOf<string>();
-    expectTypeOf(refusePreflight).parameter(0).toEqualTypeOf<RefusalReason>();
-    expectTypeOf(refusePreflight).returns.toEqualTypeOf<CorsDecision>();
+    expectTypeOf(createRefusingPolicy<Ctx>)
+      .parameter(0)
+      .toEqualTypeOf<RouteRefusalReason>();
+    expectTypeOf(createRefusingPolicy<Ctx>).returns.toEqualTypeOf<CorsPolicy<Ctx>>();
+    expectTypeOf<RouteRefusalReason>().toEqualTypeOf<'route-ambiguous' | 'cors-disabled'>();
+    // @ts-expect-error a refusing policy gives only the refusals no policy's options make.
+    createRefusingPolicy('origin-not-allowed');
     const value: unknown = undefined;
     if (isPromiseLike<CorsDecision>(value))
       expectTypeOf(value).toEqualTypeOf<PromiseLike<CorsDecision>>();

@@ -1,9 +1,10 @@
+// The public entry of @cors/core: what users and adapters import. Everything else in src/ is
+// internal (see "Exports" in README.md for what is public and why).
 export {
   classifyRequest,
-  createDecisionReporter,
+  createRefusingPolicy,
   explainPrivateNetwork,
   explainRefusal,
-  refusePreflight,
 } from './policy.js';
 export { mergeCorsOptions } from './merge-options.js';
 export { createCorsPolicy, isCorsPolicy, toCorsPolicy } from './reconfigurable-policy.js';
@@ -15,30 +16,27 @@ export { CorsConfigError } from './config-error.js';
 export type { CorsConfigIssue } from './config-error.js';
 export type { CorsOptions, OriginFunction, OriginOption } from './options.js';
 export type {
+  CorsContinueDecision,
   CorsDecision,
   CorsRequestKind,
+  CorsRespondDecision,
   PrivateNetworkOutcome,
   RefusalReason,
+  RouteRefusalReason,
 } from './decision.js';
+export { mergeVary } from './headers.js';
+export { isPromiseLike } from './origin/matcher.js';
+export { addVary, keepVary } from './keep-vary.js';
+export type { VaryKeepingResponse } from './keep-vary.js';
+export { HeadersCorsRequest } from './headers-request.js';
+export { NodeCorsRequest } from './node-request.js';
+export type { NodeRequestHeaders } from './node-request.js';
+export { createDecisionReporter, refusePreflight } from './transitional.js';
+/** @deprecated @internal Header names, until @cors/nestjs stops importing them (issue 19). */
 export {
-  mergeVary,
-  parseHeaderList,
-  isToken,
   ORIGIN,
   VARY,
-  ALLOW_ORIGIN,
-  ALLOW_CREDENTIALS,
-  ALLOW_METHODS,
-  ALLOW_HEADERS,
-  ALLOW_PRIVATE_NETWORK,
-  EXPOSE_HEADERS,
-  MAX_AGE,
   REQUEST_METHOD,
   REQUEST_HEADERS,
   REQUEST_PRIVATE_NETWORK,
 } from './headers.js';
-export { isPromiseLike } from './origin/matcher.js';
-export { DEFAULT_ORIGIN_TIMEOUT, REFUSED_PREFLIGHT_STATUS } from './options.js';
-export { keepVary } from './keep-vary.js';
-export { HeadersCorsRequest } from './headers-request.js';
-export type { VaryKeepingResponse } from './keep-vary.js';

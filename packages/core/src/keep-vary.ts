@@ -15,7 +15,8 @@ type HeaderValue = string | number | readonly string[] | undefined;
 type WriteHead = (this: VaryKeepingResponse, ...args: unknown[]) => unknown;
 
 // The names each response keeps in its Vary. A WeakMap, not a property: a property added to a
-// response changes its shape, which costs Express and NestJS about 2 µs a request (BENCHMARKS.md).
+// response changes its shape, which costs Express and NestJS measurably (BENCHMARKS.md,
+// finding 8).
 const keptNames = new WeakMap<object, readonly string[]>();
 // The prototypes whose writeHead is wrapped, and the wrappers, so that each is wrapped once.
 const wrappedPrototypes = new WeakSet<object>();
@@ -34,8 +35,8 @@ const wrappers = new WeakSet<WriteHead>();
  * so the `writeHead` that the response inherits is wrapped once, on the prototype that holds it
  * (Node's `ServerResponse.prototype`, or a subclass's). A response with no names passes
  * straight through the wrapper. Nothing is added to the response itself, which keeps the
- * response's shape and costs Express about 2 µs less a request than replacing its
- * `setHeader`. A response whose own `writeHead` was already replaced (e.g. by `on-headers`,
+ * response's shape and costs Express less than replacing its `setHeader` (BENCHMARKS.md,
+ * finding 8). A response whose own `writeHead` was already replaced (e.g. by `on-headers`,
  * before the CORS layer) gets that own method wrapped instead.
  */
 export function keepVary(response: VaryKeepingResponse, names: readonly string[]): void {
@@ -151,4 +152,27 @@ function withVaryInList(list: readonly unknown[], names: readonly string[]): rea
       ? `${String(list[lastIndex] as string)}${merged.slice(listed.length)}`
       : merged;
   return copy;
+}
+
+/**
+ * Merges `names` into the `Vary` of a Node response now (Node's `http.ServerResponse`, and what
+ * Express, Koa, Fastify and NestJS build on it) and, unless `keep` is `false`, keeps them there
+ * until its head is written (`keepVary`). Nothing happens once the head is sent. `keep: false`
+ * is for a response ended at once (an answered preflight), whose `Vary` nothing can replace.
+ * This is the one place the Node adapters write a decision's `vary` on a response.
+ *
+ * @example
+ * for (const name in decision.headers) res.setHeader(name, decision.headers[name]);
+ * addVary(res, decision.vary, decision.action === 'continue');
+ */
+export function addVary(
+  response: VaryKeepingResponse,
+  names: readonly string[],
+  keep = true,
+): void {
+  if (names.length === 0 || response.headersSent) return;
+  const current = response.getHeader(VARY);
+  const merged = mergeVary(current, names);
+  if (merged !== current) response.setHeader(VARY, merged);
+  if (keep) keepVary(response, names);
 }

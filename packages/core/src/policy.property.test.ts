@@ -808,7 +808,11 @@ function checkPreflight(
     decision,
   );
   if (!decision.allowed) {
-    check(decision.status === 403, 'a refused preflight has status 403', decision);
+    check(
+      decision.action === 'continue' || decision.status === 403,
+      'a refused preflight that ends here has status 403',
+      decision,
+    );
     // The origin is the root cause and is reported first.
     check(
       /^origin-/.test(decision.reason ?? '') === !originAllowed,
@@ -820,7 +824,7 @@ function checkPreflight(
     );
     return;
   }
-  if (!c.preflightContinue) {
+  if (decision.action === 'respond') {
     check(
       decision.status === (c.optionsSuccessStatus ?? 204),
       'an answered preflight has optionsSuccessStatus',

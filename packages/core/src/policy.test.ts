@@ -4,13 +4,7 @@ import type { CorsDecision, RefusalReason } from './decision.js';
 import { MAX_REQUEST_HEADERS_LENGTH } from './headers.js';
 import type { CorsOptions } from './options.js';
 import { isPromiseLike } from './origin/matcher.js';
-import {
-  classifyRequest,
-  createCorsPolicy,
-  explainRefusal,
-  refusePreflight,
-  type CorsRequest,
-} from './policy.js';
+import { classifyRequest, createCorsPolicy, explainRefusal, type CorsRequest } from './policy.js';
 
 const APP = 'https://app.example.com';
 const EVIL = 'https://evil.example.net';
@@ -565,21 +559,6 @@ describe('explainRefusal', () => {
     const line = explainRefusal(refusal('actual', 'origin-not-allowed', 'a'.repeat(1000)));
     expect(line).toContain(`"${'a'.repeat(200)}…"`);
     expect(line).not.toContain('a'.repeat(201));
-  });
-});
-
-describe('refusePreflight', () => {
-  it('builds a refused preflight that varies on everything a preflight reads', () => {
-    expect(refusePreflight('route-ambiguous', 'OPTIONS /users/1')).toEqual({
-      kind: 'preflight',
-      allowed: false,
-      headers: {},
-      vary: VARY_PREFLIGHT,
-      action: 'respond',
-      status: 403,
-      reason: 'route-ambiguous',
-      detail: 'OPTIONS /users/1',
-    });
   });
 });
 

@@ -1,5 +1,13 @@
-import { compileOptions, debugLogger, type CompiledPolicy } from './compile.js';
-import type { CorsDecision, CorsRequestKind, RefusalReason } from './decision.js';
+import { compileOptions, type CompiledPolicy } from './compile.js';
+import type {
+  CorsContinueDecision,
+  CorsDecision,
+  CorsRequestKind,
+  CorsRespondDecision,
+  RefusalReason,
+  RouteRefusalReason,
+} from './decision.js';
+import { CorsConfigError } from './config-error.js';
 import {
   ALLOW_CREDENTIALS,
   ALLOW_HEADERS,
@@ -38,6 +46,13 @@ export interface CorsRequest<Request = unknown> {
   readonly requestPrivateNetwork?: string | null | undefined;
   /** The framework's request (or context), handed to an `origin` function and `onDecision`. */
   readonly request?: Request;
+  /**
+   * The request target as received (`/items/1?page=2`). Only a refusing policy
+   * (`createRefusingPolicy`) reads it, for its refusal's `detail` (`PUT /items/1`: the method the
+   * preflight asks about, and the path without the query); a policy built from options never
+   * does, so other adapters leave it out.
+   */
+  readonly url?: string | undefined;
 }
 
 /** A compiled CORS policy: build it once with `createCorsPolicy`, then ask it about each request. */
@@ -104,7 +119,7 @@ function createDecide<Request>(
   };
 
   // Answers that never change are built once.
-  const notCors: CorsDecision = anyOrigin
+  const notCors: CorsContinueDecision = anyOrigin
     ? {
         kind: 'not-cors',
         allowed: true,
@@ -113,8 +128,7 @@ function createDecide<Request>(
         action: 'continue',
       }
     : { kind: 'not-cors', allowed: false, headers: {}, vary: actualVary, action: 'continue' };
-  const anyOriginActual: CorsDecision = { ...notCors, kind: 'actual' };
-  const refusedPreflightAction = policy.preflightContinue ? 'continue' : 'respond';
+  const anyOriginActual: CorsContinueDecision = { ...notCors, kind: 'actual' };
 
   const grantActual = (origin: string): CorsDecision => ({
     kind: 'actual',
@@ -141,16 +155,7 @@ function createDecide<Request>(
   ): CorsDecision =>
     kind === 'actual'
       ? { kind, allowed: false, headers: {}, vary: actualVary, action: 'continue', reason, detail }
-      : {
-          kind,
-          allowed: false,
-          headers: {},
-          vary: preflightVary,
-          action: refusedPreflightAction,
-          status: REFUSED_PREFLIGHT_STATUS,
-          reason,
-          detail,
-        };
+      : refusePreflight(preflightVary, policy.preflightContinue, reason, detail);
   const originRefusal = (kind: 'actual' | 'preflight', origin: string): CorsDecision =>
     origin !== 'null' && parseRequestOrigin(origin) === undefined
       ? refuse(kind, 'origin-malformed', truncate(origin))
@@ -212,10 +217,13 @@ function createDecide<Request>(
 
   return (cors) => {
     switch (classifyRequest(cors)) {
+      // Fetch: a request without `Origin` is not a CORS request; the answer only varies on it.
       case 'not-cors':
         return notCors;
+      // Fetch (CORS-preflight fetch): the origin, method and headers asked about are checked.
       case 'preflight':
         return preflight(cors.origin as string, cors);
+      // Fetch (CORS check): an actual request needs only its origin allowed; the route answers.
       default:
         return actual(cors.origin as string, cors.request as Request);
     }
@@ -302,7 +310,8 @@ function answerPreflight<Request>(
   return { headers };
 }
 
-function createNotify<Request>(
+/** Reports a decision to `debug` and `onDecision`, each hook's errors caught; none when unset. */
+export function createNotify<Request>(
   policy: Pick<CompiledPolicy<Request>, 'onDecision' | 'debug'>,
 ): ((decision: CorsDecision, request: Request) => void) | undefined {
   const { onDecision, debug } = policy;
@@ -338,26 +347,6 @@ function createNotify<Request>(
       }
     }
   };
-}
-
-/**
- * Reports decisions an adapter makes without a policy (`refusePreflight`: a route with CORS off,
- * a preflight that could reach routes with different policies) exactly as a policy reports its
- * own: a `debug` line for a refusal, then `onDecision`, each hook's errors caught and reported
- * once, so a throwing hook never turns a request into an error (issue 18).
- *
- * @example
- * const report = createDecisionReporter(options);
- * report(refusePreflight('cors-disabled', 'DELETE /webhook'), request);
- */
-export function createDecisionReporter<Request = unknown>(
-  options: Pick<CorsOptions<Request>, 'onDecision' | 'debug'>,
-): (decision: CorsDecision, request: Request) => void {
-  const notify = createNotify<Request>({
-    onDecision: options.onDecision,
-    debug: debugLogger(options.debug),
-  });
-  return notify ?? (() => undefined);
 }
 
 /**
@@ -403,20 +392,107 @@ function truncate(value: string): string {
   return value.length > 200 ? `${value.slice(0, 200)}…` : value;
 }
 
-/**
- * A refused preflight that no policy produced: for adapters that must refuse before any policy
- * applies (a NestJS preflight that could reach routes with different policies, or a route with
- * CORS disabled). It varies on everything a preflight reads.
- */
-export function refusePreflight(reason: RefusalReason, detail: string): CorsDecision {
-  return {
+/** A refused preflight: no grant; ended with 403, or handed on with `preflightContinue`. */
+function refusePreflight(
+  vary: readonly string[],
+  preflightContinue: boolean,
+  reason: RefusalReason,
+  detail: string,
+): CorsDecision {
+  const decision: CorsRespondDecision = {
     kind: 'preflight',
     allowed: false,
     headers: {},
-    vary: [ORIGIN, REQUEST_METHOD, REQUEST_HEADERS],
+    vary,
     action: 'respond',
     status: REFUSED_PREFLIGHT_STATUS,
     reason,
     detail,
   };
+  if (!preflightContinue) return decision;
+  return {
+    kind: 'preflight',
+    allowed: false,
+    headers: {},
+    vary,
+    action: 'continue',
+    reason,
+    detail,
+  };
+}
+
+// What a refusing policy's refusal varies on: whether the request is a preflight (`Origin`),
+// and what it asks for (the route is found by the requested method), as any refused preflight.
+const REFUSAL_VARY: readonly string[] = [ORIGIN, REQUEST_METHOD, REQUEST_HEADERS];
+const ROUTE_REFUSAL_REASONS: ReadonlySet<string> = new Set<RouteRefusalReason>([
+  'route-ambiguous',
+  'cors-disabled',
+]);
+// The answers to what a refusing policy does not refuse: handed on untouched.
+const UNTOUCHED: Readonly<Record<'not-cors' | 'actual', CorsContinueDecision>> = {
+  'not-cors': { kind: 'not-cors', allowed: false, headers: {}, vary: [], action: 'continue' },
+  actual: { kind: 'actual', allowed: false, headers: {}, vary: [], action: 'continue' },
+};
+
+/**
+ * A policy that refuses every preflight with `reason`, for an adapter that must refuse before
+ * any route's policy applies: a preflight that could reach routes with different policies
+ * (`'route-ambiguous'`), or one to a route with CORS switched off (`'cors-disabled'`). Build it
+ * once from the adapter's defaults (the plugin's or module's options, checked as
+ * `createCorsPolicy` checks them, so invalid ones throw `CorsConfigError`); of those it uses
+ * `onDecision`, `debug` and `preflightContinue`, so its refusals are reported, logged and
+ * ended (or handed on) exactly as a policy's own refused preflights.
+ *
+ * `evaluate` classifies the request as any policy does. A preflight is refused: no grant, `Vary`
+ * on `Origin`, `Access-Control-Request-Method` and `-Headers`, status 403 (or `continue` with
+ * `preflightContinue`), and `detail` says what it asked about, the requested method and the
+ * path of the request's `url` (`PUT /items/1`; pass `url` in the request). Anything else is
+ * handed on untouched (no headers, no `Vary`) and not reported: with CORS off a route's other
+ * requests are not CORS's business, and only a preflight can be ambiguous (it asks about a
+ * method before any route is chosen).
+ *
+ * @example
+ * const disabled = createRefusingPolicy('cors-disabled', pluginOptions);
+ * disabled.evaluate({ method: 'OPTIONS', origin, requestMethod: 'POST', url: '/webhook' });
+ * // { kind: 'preflight', allowed: false, action: 'respond', status: 403,
+ * //   reason: 'cors-disabled', detail: 'POST /webhook', … }
+ */
+export function createRefusingPolicy<Request = unknown>(
+  reason: RouteRefusalReason,
+  options?: CorsOptions<Request>,
+): CorsPolicy<Request> {
+  if (!ROUTE_REFUSAL_REASONS.has(reason)) {
+    throw new CorsConfigError([
+      {
+        option: 'reason',
+        value: reason,
+        message: `${JSON.stringify(reason)} is not a reason a refusing policy gives`,
+        hint: "use 'route-ambiguous' or 'cors-disabled'",
+      },
+    ]);
+  }
+  const policy = compileOptions(options);
+  const notify = createNotify(policy);
+  return {
+    evaluate(cors) {
+      const kind = classifyRequest(cors);
+      if (kind !== 'preflight') return UNTOUCHED[kind];
+      const target = `${cors.requestMethod as string} ${pathOf(cors.url ?? '')}`;
+      const decision = refusePreflight(
+        REFUSAL_VARY,
+        policy.preflightContinue,
+        reason,
+        truncate(target.trimEnd()),
+      );
+      notify?.(decision, cors.request as Request);
+      return decision;
+    },
+    errorVary: [ORIGIN],
+  };
+}
+
+/** The path of a request target: the query (which may carry secrets) is not logged. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }

@@ -307,7 +307,7 @@ function answer(
     return next();
   }
   // Fetch: a preflight answer has no body; its headers are set by `onSend`, as for any response.
-  void reply.code(decision.status as number).send();
+  void reply.code(decision.status).send();
 }
 
 /**

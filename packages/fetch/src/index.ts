@@ -1,13 +1,13 @@
 import {
   CorsConfigError,
   HeadersCorsRequest,
-  REFUSED_PREFLIGHT_STATUS,
   VARY,
   isCorsPolicy,
   isPromiseLike,
   mergeVary,
   toCorsPolicy,
   type CorsDecision,
+  type CorsRespondDecision,
   type CorsOptions,
   type ReconfigurableCorsPolicy,
 } from '@cors/core';
@@ -275,8 +275,8 @@ function internalServerError(): Response {
 }
 
 /** A fresh response with no body for a preflight that ends here. */
-function answerPreflight(decision: CorsDecision): Response {
-  const status = decision.status ?? REFUSED_PREFLIGHT_STATUS;
+function answerPreflight(decision: CorsRespondDecision): Response {
+  const { status } = decision;
   const headers: Record<string, string> = {};
   for (const name in decision.headers) headers[name] = decision.headers[name] as string;
   if (decision.vary.length > 0) headers[VARY] = mergeVary(undefined, decision.vary);

@@ -1,11 +1,11 @@
 import {
   HeadersCorsRequest,
-  REFUSED_PREFLIGHT_STATUS,
   VARY,
   isPromiseLike,
   mergeVary,
   toCorsPolicy,
   type CorsDecision,
+  type CorsRespondDecision,
   type CorsOptions,
   type ReconfigurableCorsPolicy,
 } from '@cors/core';
@@ -78,8 +78,8 @@ export function cors<E extends Env = any, P extends string = string, I extends I
  * into that Vary. It is assigned to `c.res` here, so that Hono's copy of an earlier `c.res`'s
  * headers comes first and the decision's headers are set over it.
  */
-function answerPreflight(c: Context, decision: CorsDecision): Response {
-  const status = decision.status ?? REFUSED_PREFLIGHT_STATUS;
+function answerPreflight(c: Context, decision: CorsRespondDecision): Response {
+  const { status } = decision;
   c.res = c.newResponse(null, status as StatusCode);
   const { headers } = c.res;
   setHeaders(headers, decision.headers, decision.vary);

@@ -86,7 +86,7 @@ function applyDecision(
     // An answered preflight: no route runs, and Koa writes the head as soon as the middleware
     // before this one have returned, so its Vary is not kept (that costs about a tenth of a
     // preflight here); an earlier middleware that replaces Vary after `await next()` means it.
-    const status = decision.status as number;
+    const { status } = decision;
     // Fetch: a preflight answer has no body. For a 204, Koa's own response sends none (and
     // drops any Content-Type), so setting the status is all, as `@koa/cors` does.
     if (status === 204 && ctx.body == null) {

@@ -224,7 +224,8 @@ export async function expectedAnswer(
       requestHeaders:
         planned.unsafeHeaderNames.length > 0 ? planned.unsafeHeaderNames.join(',') : null,
     });
-    const status = decision.action === 'respond' ? (decision.status ?? 204) : 204;
+    // A preflight handed on (`preflightContinue`) is answered by the route: 204 here.
+    const status = decision.action === 'respond' ? decision.status : 204;
     const { grant } = judgePreflight(judged, status, pairs(decision));
     if (!grant) return { outcome: 'blocked-at-preflight', preflightCacheSeconds: null };
     preflightCacheSeconds = Math.min(grant.maxAge ?? 5, 7200);
