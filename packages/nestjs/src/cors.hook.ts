@@ -1,21 +1,14 @@
 import {
   classifyRequest,
-  createDecisionReporter,
+  createRefusingPolicy,
   isPromiseLike,
-  refusePreflight,
+  NodeCorsRequest,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
-  type CorsRequest,
 } from '@cors/core';
 import type { AbstractHttpAdapter } from '@nestjs/core';
-import {
-  isUniform,
-  type Next,
-  type Platform,
-  type PreflightRoute,
-  type RouteSelector,
-} from './platforms/platform.js';
+import { isUniform, type Next, type Platform, type RouteSelector } from './platforms/platform.js';
 import type { RoutePolicies } from './route-policies.js';
 
 /** The request hook Nest's adapters run first (`setOnRequestHook`): `(request, response, next)`. */
@@ -37,35 +30,35 @@ export function createCorsHook<Native, Response>(
   defaults: CorsOptions,
 ): CorsHook<Native, Response> {
   const routes = isUniform(table) ? uniformRoutes<Native>(table.fallback) : platform.match(table);
-  // The refusals made here (an ambiguous or disabled route) are reported as the module
-  // defaults' policy would report them: the same debug lines, and a throwing hook never fails
-  // the request.
-  const report = createDecisionReporter(defaults);
+  // Preflights this module refuses without a route policy (an ambiguous route, or CORS off)
+  // are refused by the core, reported and ended as the module defaults' own refusals would be.
+  // Only those defaults' onDecision, debug and preflightContinue are used: without an origin
+  // they name no policy, so they are not compiled as one.
+  const { onDecision, debug, preflightContinue } = defaults;
+  const refusing = { onDecision, debug, preflightContinue };
+  const ambiguous = createRefusingPolicy('route-ambiguous', refusing);
+  const disabled = createRefusingPolicy('cors-disabled', refusing);
+
   return (native, response, next) => {
-    const headers = platform.headers(native);
     const url = platform.url(native);
-    const cors: CorsRequest<Native> = {
-      method: platform.method(native),
-      origin: headerValue(headers.origin),
-      requestMethod: headerValue(headers['access-control-request-method']),
-      requestHeaders: headerValue(headers['access-control-request-headers']),
-      requestPrivateNetwork: headerValue(headers['access-control-request-private-network']),
-      request: native,
-    };
+    const cors = new NodeCorsRequest(
+      platform.method(native),
+      platform.headers(native),
+      native,
+      url,
+    );
+    let policy: CorsPolicy<unknown> | undefined;
     // Fetch: a preflight asks about the actual request, so it is answered by the route that
     // will serve the requested method on this URL.
-    const policy =
-      classifyRequest(cors) === 'preflight'
-        ? preflightPolicy(
-            routes.forPreflight(cors.requestMethod as string, url, native),
-            cors,
-            url,
-            report,
-          )
-        : routes.forRequest(cors.method, url, native);
-    if (policy === undefined) {
-      next();
-      return;
+    if (classifyRequest(cors) === 'preflight') {
+      const route = routes.forPreflight(cors.requestMethod as string, url, native);
+      policy = route.ambiguous ? ambiguous : (route.policy ?? disabled);
+    } else {
+      policy = routes.forRequest(cors.method, url, native);
+      if (policy === undefined) {
+        next();
+        return;
+      }
     }
     let decision: CorsDecision | Promise<CorsDecision>;
     try {
@@ -75,9 +68,10 @@ export function createCorsHook<Native, Response>(
       return;
     }
     if (isPromiseLike<CorsDecision>(decision)) {
+      const { errorVary } = policy;
       decision.then(
         (settled) => platform.apply(response, next, settled),
-        (error: unknown) => platform.fail(response, next, error, policy.errorVary),
+        (error: unknown) => platform.fail(response, next, error, errorVary),
       );
     } else {
       platform.apply(response, next, decision);
@@ -91,33 +85,6 @@ function uniformRoutes<Native>(
 ): RouteSelector<unknown, Native> {
   const preflight = { ambiguous: false, policy: fallback } as const;
   return { forPreflight: () => preflight, forRequest: () => fallback };
-}
-
-/** The route's policy; for a route this module refuses itself, a policy giving that refusal. */
-function preflightPolicy<Native>(
-  route: PreflightRoute<unknown>,
-  cors: CorsRequest<Native>,
-  url: string,
-  report: (decision: CorsDecision, request: unknown) => void,
-): CorsPolicy<unknown> {
-  if (!route.ambiguous && route.policy !== undefined) return route.policy;
-  // The detail is the preflight's target, `DELETE /users/42` (logged, never sent).
-  const query = url.indexOf('?');
-  const target = `${cors.requestMethod} ${query === -1 ? url : url.slice(0, query)}`;
-  const decision = refusePreflight(route.ambiguous ? 'route-ambiguous' : 'cors-disabled', target);
-  return {
-    evaluate: (request) => {
-      report(decision, request.request);
-      return decision;
-    },
-    // If the report fails (the user's `onDecision`), the error response varies as the refusal.
-    errorVary: decision.vary,
-  };
-}
-
-/** Node joins repeated headers with ", " (the core refuses such an Origin). */
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /**

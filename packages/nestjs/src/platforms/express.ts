@@ -1,7 +1,7 @@
 // @nestjs/platform-express (Express 5): the hook runs as the first Express middleware, before
 // Express's router, which cannot be asked which route it will run; so routes are matched here
 // as Express and Nest's filters will match them.
-import { keepVary, mergeVary, VARY, type CorsPolicy } from '@cors/core';
+import { addVary, type CorsPolicy } from '@cors/core';
 import { VERSION_NEUTRAL, VersioningType, type VersioningOptions } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -32,30 +32,23 @@ export function createExpressPlatform(
     headers: (request) => request.headers,
     apply(res, next, decision) {
       for (const name in decision.headers) res.setHeader(name, decision.headers[name] as string);
-      if (decision.vary.length > 0) mergeResponseVary(res, decision.vary);
       if (decision.action === 'respond') {
         // An answered or refused preflight: its status and an empty body; nothing else runs.
-        res.statusCode = decision.status ?? 204;
+        addVary(res, decision.vary, false);
+        res.statusCode = decision.status;
         res.end();
         return;
       }
       // The route runs after this and may replace Vary (`@Header('Vary', …)`, `res.set`, a raw
       // `res.writeHead(status, [...])`): the names are merged back in when the head is written.
-      keepVary(res, decision.vary);
+      addVary(res, decision.vary);
       next();
     },
     fail(res, next, error, vary) {
-      if (vary.length > 0 && !res.headersSent) {
-        mergeResponseVary(res, vary);
-        keepVary(res, vary);
-      }
+      addVary(res, vary);
       next(error);
     },
   };
-}
-
-function mergeResponseVary(res: ServerResponse, vary: readonly string[]): void {
-  res.setHeader(VARY, mergeVary(res.getHeader(VARY), vary));
 }
 
 function readExpressRouting(adapter: ExpressAdapterLike): ExpressRouting {

@@ -1,7 +1,7 @@
 // @nestjs/platform-fastify: the hook runs as Fastify's first `onRequest` hook, after Fastify has
 // routed the request, so the route it matched is read back from the request (an `onRoute` mark);
 // a preflight asks about another method, which is matched with find-my-way, Fastify's router.
-import { keepVary, mergeVary, VARY, type CorsPolicy } from '@cors/core';
+import { keepVary, mergeVary, type CorsPolicy } from '@cors/core';
 import { VersioningType, type VersioningOptions } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import FindMyWay from 'find-my-way';
@@ -74,9 +74,9 @@ export function createFastifyPlatform(
         // Sent at once, so on the reply alone (Fastify writes them over the Node response's);
         // the Vary of the Node response (set by an earlier hook) is merged into the reply's.
         for (const name in headers) reply.header(name, headers[name] as string);
-        if (vary.length > 0) reply.header(VARY, mergeVary(currentVary(reply), vary));
+        if (vary.length > 0) reply.header('Vary', mergeVary(currentVary(reply), vary));
         // Ends the request here: Fastify skips the route and the later hooks.
-        reply.code(decision.status ?? 204).send();
+        reply.code(decision.status).send();
         return;
       }
       for (const name in headers) {
@@ -420,10 +420,10 @@ function resolveMark<Request>(
  */
 function mergeReplyVary(reply: FastifyReplyLike, vary: readonly string[]): void {
   // Read first: once the Node response has a Vary, Fastify's `getHeader` falls back to it.
-  const onReply = reply.getHeader(VARY);
+  const onReply = reply.getHeader('Vary');
   const merged = mergeVary(currentVary(reply), vary);
-  reply.raw.setHeader(VARY, merged);
-  if (onReply !== undefined) reply.header(VARY, merged);
+  reply.raw.setHeader('Vary', merged);
+  if (onReply !== undefined) reply.header('Vary', merged);
 }
 
 /**
@@ -431,8 +431,8 @@ function mergeReplyVary(reply: FastifyReplyLike, vary: readonly string[]): void 
  * (Fastify's `reply.getHeader` gives the Node response's value when the reply has none.)
  */
 function currentVary(reply: FastifyReplyLike): string | number | string[] | undefined {
-  const onRaw = reply.raw.getHeader(VARY);
-  const onReply = reply.getHeader(VARY) as string | number | string[] | undefined;
+  const onRaw = reply.raw.getHeader('Vary');
+  const onReply = reply.getHeader('Vary') as string | number | string[] | undefined;
   return onReply === undefined || onReply === onRaw ? onRaw : mergeVary(onRaw, varyNames(onReply));
 }
 
