@@ -11,6 +11,8 @@ import {
   Injectable,
   Module,
   NotFoundException,
+  Options,
+  Post,
   UnauthorizedException,
   UseFilters,
   UseGuards,
@@ -287,6 +289,48 @@ describe.each(platforms)('onDecision, on %s', (platform) => {
     // Express hands on its Request (with `get()`), Fastify its FastifyRequest (with `raw`).
     if (platform === 'express') expect(typeof request.get).toBe('function');
     else expect(request.raw).toBeDefined();
+  });
+});
+
+@DisableCors()
+@Controller('webhook')
+class WebhookController {
+  @Post()
+  receive(): string {
+    return 'received';
+  }
+
+  @Options()
+  options(): string {
+    return 'own options';
+  }
+}
+
+describe.each(platforms)('preflightContinue on a route without a policy, on %s', (platform) => {
+  it('hands the refused preflight on to the route, as any refused preflight, and reports it', async () => {
+    const calls: CorsDecision[] = [];
+    const server = await startServer(platform, {
+      imports: [
+        CorsModule.forRoot({
+          origin: APP,
+          preflightContinue: true,
+          onDecision: (decision) => calls.push(decision),
+        }),
+      ],
+      controllers: [WebhookController],
+    });
+    try {
+      expect(await preflight(server, '/webhook', APP, 'POST')).toEqual({
+        status: 200,
+        body: 'own options',
+        headers: { vary: VARY_PREFLIGHT },
+      });
+      expect(calls.map(({ action, reason, detail }) => ({ action, reason, detail }))).toEqual([
+        { action: 'continue', reason: 'cors-disabled', detail: 'POST /webhook' },
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -1,4 +1,9 @@
-import { isCorsPolicy, type CorsOptions, type ReconfigurableCorsPolicy } from '@cors/core';
+import {
+  CorsConfigError,
+  isCorsPolicy,
+  type CorsOptions,
+  type ReconfigurableCorsPolicy,
+} from '@cors/core';
 import {
   Inject,
   Injectable,
@@ -64,14 +69,22 @@ export type CorsModuleAsyncOptions<Request = unknown> = {
       readonly useFactory: (
         ...args: never[]
       ) => ModuleDefaults<Request> | undefined | Promise<ModuleDefaults<Request> | undefined>;
+      readonly useClass?: never;
+      readonly useExisting?: never;
     }
   | {
-      /** A `CorsOptionsFactory` class this module instantiates (with its own injections). */
+      /** A `CorsOptionsFactory` class this module provides (with its own injections). */
       readonly useClass: Type<CorsOptionsFactory<Request>>;
+      readonly useFactory?: never;
+      readonly useExisting?: never;
+      readonly inject?: never;
     }
   | {
       /** The token of a `CorsOptionsFactory` provider that an imported module exports. */
       readonly useExisting: Type<CorsOptionsFactory<Request>> | string | symbol;
+      readonly useFactory?: never;
+      readonly useClass?: never;
+      readonly inject?: never;
     }
 );
 
@@ -223,26 +236,34 @@ export class CorsModule implements NestModule {
    * // or: CorsModule.forRootAsync({ imports: [ConfigModule], useClass: CorsConfig })
    */
   static forRootAsync<Request = unknown>(options: CorsModuleAsyncOptions<Request>): DynamicModule {
-    const providers: Provider[] = [CorsInstaller];
-    let optionsProvider: Provider;
-    if ('useFactory' in options) {
-      const { useFactory } = options;
-      optionsProvider = {
-        provide: CORS_MODULE_OPTIONS,
-        useFactory: async (...args: never[]) => checkSource(await useFactory(...args)),
-        inject: options.inject ?? [],
-      };
-    } else {
-      // Nest's convention for `useClass`: this module provides the class under its own token.
-      const token = 'useClass' in options ? options.useClass : options.useExisting;
-      if ('useClass' in options) providers.push(options.useClass);
-      optionsProvider = {
-        provide: CORS_MODULE_OPTIONS,
-        useFactory: async (factory: CorsOptionsFactory<Request>) =>
-          checkSource(await factory.createCorsOptions()),
-        inject: [token],
-      };
+    const { useFactory, useClass, useExisting } = options;
+    const given = [useFactory, useClass, useExisting].filter((use) => use !== undefined);
+    if (given.length !== 1) {
+      throw new CorsConfigError([
+        {
+          option: 'forRootAsync',
+          value: given.length,
+          message: `CorsModule.forRootAsync() was given ${given.length} of useFactory, useClass and useExisting`,
+          hint: 'give exactly one',
+        },
+      ]);
     }
+    const providers: Provider[] = [CorsInstaller];
+    // Nest's convention for `useClass`: this module provides the class under its own token.
+    if (useClass !== undefined) providers.push(useClass);
+    const optionsProvider: FactoryProvider =
+      useFactory === undefined
+        ? {
+            provide: CORS_MODULE_OPTIONS,
+            useFactory: async (factory: CorsOptionsFactory<Request>) =>
+              checkSource(await factory.createCorsOptions()),
+            inject: [useClass ?? (useExisting as NonNullable<typeof useExisting>)],
+          }
+        : {
+            provide: CORS_MODULE_OPTIONS,
+            useFactory: async (...args: never[]) => checkSource(await useFactory(...args)),
+            inject: options.inject ?? [],
+          };
     return {
       module: CorsModule,
       imports: options.imports ?? [],
