@@ -2,7 +2,7 @@
 // merged from their own enumerable properties only; `__proto__` and `constructor` are refused at
 // start-up, and inherited properties (a `{ __proto__: … }` literal, a polluted Object.prototype)
 // are never read.
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, VersioningType } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import {
   AllowOrigin,
@@ -11,7 +11,14 @@ import {
   type AllowOriginOptions,
   type CorsOptions,
 } from './index.js';
-import { platforms, sendRaw, startServer, startupError, type TestServer } from './test-app.js';
+import {
+  platforms,
+  preflight,
+  sendRaw,
+  startServer,
+  startupError,
+  type TestServer,
+} from './test-app.js';
 
 const PARTNER = 'https://partner.example.com';
 /** What a GET from PARTNER gets from a policy `{ origin: PARTNER }`: no credentials, nothing exposed. */
@@ -138,5 +145,47 @@ describe.each(platforms)('a polluted Object.prototype, on %s', (platform) => {
       delete prototype.credentials;
       delete prototype.exposedHeaders;
     }
+  });
+});
+
+// Declarations written alike, apart, are one policy: a preflight that could reach either route
+// is answered, not refused as ambiguous.
+@AllowOrigin([PARTNER], { credentials: true, exposedHeaders: ['x-id'] })
+@Controller({ path: 'shared', version: '1' })
+class SharedV1Controller {
+  @Get()
+  read(): string {
+    return 'v1';
+  }
+}
+
+@AllowOrigin([PARTNER], { credentials: true, exposedHeaders: ['x-id'] })
+@Controller({ path: 'shared', version: '2' })
+class SharedV2Controller {
+  @Get()
+  read(): string {
+    return 'v2';
+  }
+}
+
+describe.each(platforms)('declarations that merge to equal options, on %s', (platform) => {
+  it('are one policy to a preflight that could reach either route', async () => {
+    await withServer(
+      () =>
+        startServer(
+          platform,
+          {
+            imports: [CorsModule.forRoot()],
+            controllers: [SharedV1Controller, SharedV2Controller],
+          },
+          (app) => app.enableVersioning({ type: VersioningType.HEADER, header: 'x-api-version' }),
+        ),
+      async (server) => {
+        const answer = await preflight(server, '/shared', PARTNER, 'GET');
+        expect(answer.status).toBe(204);
+        expect(answer.headers['access-control-allow-origin']).toBe(PARTNER);
+        expect(answer.headers['access-control-allow-credentials']).toBe('true');
+      },
+    );
   });
 });
