@@ -24,20 +24,6 @@ export interface FastifyReplyLike {
   send(): unknown;
 }
 
-/** The Fastify settings that change routing (`initialConfig`, with its `routerOptions`). */
-export interface FastifyRouting {
-  readonly caseSensitive: boolean;
-  readonly ignoreTrailingSlash: boolean;
-  readonly ignoreDuplicateSlashes: boolean;
-  readonly useSemicolonDelimiter: boolean;
-  readonly allowUnsafeRegex: boolean;
-  readonly maxParamLength: number;
-  /** The methods `@All()` is registered for (`fastify.supportedMethods`). */
-  readonly supportedMethods: readonly string[];
-  /** Whether a GET route also serves HEAD (`exposeHeadRoutes`). */
-  readonly exposeHeadRoutes: boolean;
-}
-
 /** A route with the constraints FastifyAdapter registers it with. */
 interface FastifyRoute<Request> extends RouteEntry<Request> {
   readonly constraints: Readonly<Record<string, unknown>> | undefined;
@@ -57,13 +43,7 @@ export function createFastifyPlatform(
     normalizePath: (path) => adapter.normalizePath(path),
     match(table) {
       const routes = table.routes.map((route) => ({ ...route, constraints: constraintsOf(route) }));
-      return selectFastifyRoutes(
-        table,
-        routes,
-        readFastifyRouting(instance),
-        served(routes),
-        hostname,
-      );
+      return selectFastifyRoutes(table, createRouter(routes, instance), served(routes), hostname);
     },
     method: (request) => request.raw.method ?? '',
     url: (request) => request.raw.url ?? '',
@@ -110,13 +90,11 @@ export function createFastifyPlatform(
  */
 function selectFastifyRoutes<Request>(
   table: RoutePolicies<Request>,
-  routes: readonly FastifyRoute<Request>[],
-  routing: FastifyRouting,
+  router: (method: string, url: string) => readonly FastifyRoute<Request>[],
   served: ServedRoute<Request>,
   hostname: (request: FastifyRequestLike) => string,
 ): RouteSelector<Request, FastifyRequestLike> {
   const { fallback, versioning } = table;
-  const router = createRouter(routes, routing);
   return {
     forPreflight(requestMethod, url, request) {
       const policies = new Set<CorsPolicy<Request> | undefined>();
@@ -143,23 +121,27 @@ function selectFastifyRoutes<Request>(
 }
 
 /**
- * find-my-way, Fastify's router, built with the same settings: a static segment wins over a
- * parameter whatever the declaration order (`/users/me` goes to `@Get('me')`). Constraints (the
- * version, `@RouteConstraints()`) are left out: it gives every route of the matched path, in
- * registration order, for the caller to weigh their constraints.
+ * find-my-way, Fastify's router, built with the instance's settings (`initialConfig`, at the top
+ * level or in `routerOptions`): a static segment wins over a parameter whatever the declaration
+ * order (`/users/me` goes to `@Get('me')`). Constraints (the version, `@RouteConstraints()`) are
+ * left out: it gives every route of the matched path, in registration order, for the caller to
+ * weigh their constraints.
  */
 function createRouter<Route extends RouteEntry<unknown>>(
   routes: readonly Route[],
-  routing: FastifyRouting,
+  instance: FastifyInstanceLike,
 ): (method: string, url: string) => readonly Route[] {
+  const { routerOptions: options = {}, ...top } = instance.initialConfig;
+  const either = (name: keyof RouterOptions): boolean =>
+    top[name] === true || options[name] === true;
   // `useSemicolonDelimiter` is read by find-my-way 9 but missing from its types.
   const config: FindMyWay.Config<FindMyWay.HTTPVersion.V1> & { useSemicolonDelimiter: boolean } = {
-    caseSensitive: routing.caseSensitive,
-    ignoreTrailingSlash: routing.ignoreTrailingSlash,
-    ignoreDuplicateSlashes: routing.ignoreDuplicateSlashes,
-    useSemicolonDelimiter: routing.useSemicolonDelimiter,
-    allowUnsafeRegex: routing.allowUnsafeRegex,
-    maxParamLength: routing.maxParamLength,
+    caseSensitive: !(top.caseSensitive === false || options.caseSensitive === false),
+    ignoreTrailingSlash: either('ignoreTrailingSlash'),
+    ignoreDuplicateSlashes: either('ignoreDuplicateSlashes'),
+    useSemicolonDelimiter: either('useSemicolonDelimiter'),
+    allowUnsafeRegex: either('allowUnsafeRegex'),
+    maxParamLength: options.maxParamLength ?? top.maxParamLength ?? 100,
   };
   const router = FindMyWay(config);
   const groups = new Map<string, Route[]>();
@@ -185,10 +167,11 @@ function createRouter<Route extends RouteEntry<unknown>>(
   };
 
   for (const route of routes) {
-    const methods = route.method === 'ALL' ? routing.supportedMethods : [route.method];
+    const methods = route.method === 'ALL' ? instance.supportedMethods : [route.method];
     for (const method of methods) add(method, route.path, route);
   }
-  if (routing.exposeHeadRoutes) {
+  // Fastify's `exposeHeadRoutes` (on by default): a GET route also serves HEAD.
+  if (top.exposeHeadRoutes !== false) {
     for (const [key, group] of [...groups]) {
       const path = key.slice(key.indexOf(' ') + 1);
       if (!key.startsWith('GET ') || groups.has(`HEAD ${path}`)) continue;
@@ -285,21 +268,24 @@ function constraintsOf(route: RouteEntry<unknown>): Readonly<Record<string, unkn
   return declared === undefined ? undefined : { ...declared };
 }
 
-interface FastifyConfigLike {
+/** The Fastify settings that change routing. */
+interface RouterOptions {
   readonly caseSensitive?: boolean;
   readonly ignoreTrailingSlash?: boolean;
   readonly ignoreDuplicateSlashes?: boolean;
   readonly useSemicolonDelimiter?: boolean;
   readonly allowUnsafeRegex?: boolean;
   readonly maxParamLength?: number;
-  readonly exposeHeadRoutes?: boolean;
-  readonly routerOptions?: Omit<FastifyConfigLike, 'routerOptions' | 'exposeHeadRoutes'>;
 }
 
 /** The parts of a Fastify instance that are read here. */
 interface FastifyInstanceLike {
-  readonly initialConfig: FastifyConfigLike;
-  readonly supportedMethods: string[];
+  readonly initialConfig: RouterOptions & {
+    readonly exposeHeadRoutes?: boolean;
+    readonly routerOptions?: RouterOptions;
+  };
+  /** The methods `@All()` is registered for. */
+  readonly supportedMethods: readonly string[];
   addHook(name: 'onRoute', hook: (options: RouteOptionsLike) => void): unknown;
 }
 
@@ -308,24 +294,6 @@ interface RouteOptionsLike {
   url: string;
   constraints?: Record<string, unknown>;
   config?: object;
-}
-
-function readFastifyRouting(instance: FastifyInstanceLike): FastifyRouting {
-  const config = instance.initialConfig;
-  const router = config.routerOptions ?? {};
-  // Fastify takes these at the top level or in `routerOptions`; either one switches them.
-  return {
-    caseSensitive: !(config.caseSensitive === false || router.caseSensitive === false),
-    ignoreTrailingSlash: config.ignoreTrailingSlash === true || router.ignoreTrailingSlash === true,
-    ignoreDuplicateSlashes:
-      config.ignoreDuplicateSlashes === true || router.ignoreDuplicateSlashes === true,
-    useSemicolonDelimiter:
-      config.useSemicolonDelimiter === true || router.useSemicolonDelimiter === true,
-    allowUnsafeRegex: config.allowUnsafeRegex === true || router.allowUnsafeRegex === true,
-    maxParamLength: router.maxParamLength ?? config.maxParamLength ?? 100,
-    supportedMethods: instance.supportedMethods,
-    exposeHeadRoutes: config.exposeHeadRoutes !== false,
-  };
 }
 
 /**
