@@ -401,15 +401,10 @@ function mergeReplyVary(reply: FastifyReplyLike, vary: readonly string[]): void 
 function currentVary(reply: FastifyReplyLike): string | number | string[] | undefined {
   const onRaw = reply.raw.getHeader('Vary');
   const onReply = reply.getHeader('Vary') as string | number | string[] | undefined;
-  return onReply === undefined || onReply === onRaw ? onRaw : mergeVary(onRaw, varyNames(onReply));
-}
-
-/** The names in a `Vary` value, or none. */
-function varyNames(value: string | number | readonly string[]): string[] {
-  const names: string[] = [];
-  for (const part of String(value).split(',')) {
-    const name = part.trim();
-    if (name !== '') names.push(name);
-  }
-  return names;
+  if (onReply === undefined || onReply === onRaw) return onRaw;
+  const names = String(onReply).split(',');
+  return mergeVary(
+    onRaw,
+    names.map((name) => name.trim()).filter((name) => name !== ''),
+  );
 }
