@@ -111,7 +111,9 @@ export function buildRoutePolicies<Request>(
     let byHandler = policies.get(inherited);
     if (byHandler === undefined) policies.set(inherited, (byHandler = new Map()));
     if (!byHandler.has(own)) {
-      const chain = [inherited, own].filter((entry) => entry?.kind === 'allow');
+      const chain = [inherited, own].flatMap((entry) =>
+        entry?.kind === 'allow' ? [entry.declaration] : [],
+      );
       byHandler.set(own, compile(mergeDeclarations(defaults, chain), name));
     }
     return { ...route, policy: byHandler.get(own) };
@@ -126,11 +128,8 @@ export function buildRoutePolicies<Request>(
  */
 function mergeDeclarations<Request>(
   defaults: CorsOptions<Request>,
-  chain: readonly (Declaration | null)[],
+  declarations: readonly AllowOriginDeclaration[],
 ): CorsOptions<Request> {
-  const declarations = chain.flatMap((entry) =>
-    entry?.kind === 'allow' ? [entry.declaration] : [],
-  );
   // Each declaration was read with `mergeCorsOptionsAt` already, so this cannot throw.
   const layers = declarations.map(({ options }) => options as CorsOptions<Request>);
   const merged = mergeCorsOptions<Request>(defaults, ...layers);
