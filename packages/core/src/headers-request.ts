@@ -1,4 +1,11 @@
-import { ORIGIN, REQUEST_HEADERS, REQUEST_METHOD, REQUEST_PRIVATE_NETWORK } from './headers.js';
+import {
+  ORIGIN,
+  REQUEST_HEADERS,
+  REQUEST_METHOD,
+  REQUEST_PRIVATE_NETWORK,
+  VARY,
+  mergeVary,
+} from './headers.js';
 import type { CorsRequest } from './policy.js';
 
 /**
@@ -40,4 +47,22 @@ export class HeadersCorsRequest<Request> implements CorsRequest<Request> {
   get requestPrivateNetwork(): string | null {
     return this.#headers.get(REQUEST_PRIVATE_NETWORK);
   }
+}
+
+/**
+ * Writes a decision on a Fetch `Headers` (a `Response`'s, in Hono, `@cors/fetch` or any
+ * Web-standard runtime): sets every header of `grant` and merges `vary` into the `Vary` already
+ * there (a route's `Accept-Encoding` is kept). Throws the `TypeError` of immutable headers (a
+ * `fetch()` response's, `Response.redirect()`'s), for the caller to copy the response.
+ *
+ * @example
+ * setCorsHeaders(response.headers, decision.headers, decision.vary);
+ */
+export function setCorsHeaders(
+  headers: Headers,
+  grant: Readonly<Record<string, string>>,
+  vary: readonly string[],
+): void {
+  for (const name in grant) headers.set(name, grant[name] as string);
+  if (vary.length > 0) headers.set(VARY, mergeVary(headers.get(VARY), vary));
 }

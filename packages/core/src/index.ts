@@ -24,19 +24,10 @@ export type {
   RefusalReason,
   RouteRefusalReason,
 } from './decision.js';
-export { mergeVary } from './headers.js';
+export { isToken, mergeVary } from './headers.js';
 export { isPromiseLike } from './origin/matcher.js';
 export { addVary, keepVary } from './keep-vary.js';
 export type { VaryKeepingResponse } from './keep-vary.js';
-export { HeadersCorsRequest } from './headers-request.js';
+export { HeadersCorsRequest, setCorsHeaders } from './headers-request.js';
 export { NodeCorsRequest } from './node-request.js';
 export type { NodeRequestHeaders } from './node-request.js';
-export { createDecisionReporter, refusePreflight } from './transitional.js';
-/** @deprecated @internal Header names, until @cors/nestjs stops importing them (issue 19). */
-export {
-  ORIGIN,
-  VARY,
-  REQUEST_METHOD,
-  REQUEST_HEADERS,
-  REQUEST_PRIVATE_NETWORK,
-} from './headers.js';

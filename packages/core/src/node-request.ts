@@ -21,34 +21,35 @@ export interface NodeRequestHeaders {
 export class NodeCorsRequest<Request> implements CorsRequest<Request> {
   /** The `Origin` header, or `undefined`. */
   readonly origin: string | undefined;
-  readonly #headers: NodeRequestHeaders;
 
   constructor(
     /** The request method, as received. */
     readonly method: string,
-    headers: NodeRequestHeaders,
+    // A plain field, not `#headers`: in a micro-benchmark on Node 20 (issue 19) the private
+    // field made an allowed request's decision slower than the object literal it replaces.
+    /** The request's headers, as Node gives them (`req.headers`). */
+    readonly headers: NodeRequestHeaders,
     /** The framework's request (or context), handed to an `origin` function and `onDecision`. */
     readonly request: Request,
     /** The request target, read only by a refusing policy (see `CorsRequest.url`). */
     readonly url?: string,
   ) {
-    this.#headers = headers;
     this.origin = oneValue(headers['origin']);
   }
 
   /** The `Access-Control-Request-Method` header, or `undefined`. */
   get requestMethod(): string | undefined {
-    return oneValue(this.#headers['access-control-request-method']);
+    return oneValue(this.headers['access-control-request-method']);
   }
 
   /** The `Access-Control-Request-Headers` header, or `undefined`. */
   get requestHeaders(): string | undefined {
-    return oneValue(this.#headers['access-control-request-headers']);
+    return oneValue(this.headers['access-control-request-headers']);
   }
 
   /** The `Access-Control-Request-Private-Network` header, or `undefined`. */
   get requestPrivateNetwork(): string | undefined {
-    return oneValue(this.#headers['access-control-request-private-network']);
+    return oneValue(this.headers['access-control-request-private-network']);
   }
 }
 

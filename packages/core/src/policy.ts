@@ -7,7 +7,8 @@ import type {
   RefusalReason,
   RouteRefusalReason,
 } from './decision.js';
-import { CorsConfigError } from './config-error.js';
+import { CorsConfigError, type CorsConfigIssue } from './config-error.js';
+import { readOwnOptions } from './merge-options.js';
 import {
   ALLOW_CREDENTIALS,
   ALLOW_HEADERS,
@@ -109,8 +110,8 @@ function createDecide<Request>(
   const { origins, credentials, exposedHeaders, actualVary, preflightVary } = policy;
   const anyOrigin = origins.allowsAnyOrigin;
 
-  // Headers are built as one object with its keys set in turn: an object spread here costs
-  // microseconds per request on Node 20 (see bench/ and BENCHMARKS.md).
+  // Headers are built as one object with its keys set in turn: an object spread here was
+  // measurably slower per request on Node 20 (the core micro-benchmark, BENCHMARKS.md).
   const actualHeaders = (allowOrigin: string): Record<string, string> => {
     const headers: Record<string, string> = { [ALLOW_ORIGIN]: allowOrigin };
     if (credentials) headers[ALLOW_CREDENTIALS] = 'true';
@@ -438,10 +439,11 @@ const UNTOUCHED: Readonly<Record<'not-cors' | 'actual', CorsContinueDecision>> =
  * A policy that refuses every preflight with `reason`, for an adapter that must refuse before
  * any route's policy applies: a preflight that could reach routes with different policies
  * (`'route-ambiguous'`), or one to a route with CORS switched off (`'cors-disabled'`). Build it
- * once from the adapter's defaults (the plugin's or module's options, checked as
- * `createCorsPolicy` checks them, so invalid ones throw `CorsConfigError`); of those it uses
- * `onDecision`, `debug` and `preflightContinue`, so its refusals are reported, logged and
- * ended (or handed on) exactly as a policy's own refused preflights.
+ * once from the adapter's defaults (the plugin's or module's options). It reads only their
+ * `onDecision`, `debug` and `preflightContinue` (checked as `createCorsPolicy` checks them,
+ * with unknown or inherited option names: invalid ones throw `CorsConfigError`; the other
+ * options are not checked, so defaults that routes complete are fine), so its refusals are
+ * reported, logged and ended (or handed on) exactly as a policy's own refused preflights.
  *
  * `evaluate` classifies the request as any policy does. A preflight is refused: no grant, `Vary`
  * on `Origin`, `Access-Control-Request-Method` and `-Headers`, status 403 (or `continue` with
@@ -471,7 +473,17 @@ export function createRefusingPolicy<Request = unknown>(
       },
     ]);
   }
-  const policy = compileOptions(options);
+  // Only the options that shape a refusal are read (and checked as `createCorsPolicy` checks
+  // them): defaults that routes complete (NestJS module defaults with `credentials: true` and
+  // no origin) need not be a policy of their own.
+  const issues: CorsConfigIssue[] = [];
+  const own = readOwnOptions<Request>(options, issues);
+  if (issues.length > 0) throw new CorsConfigError(issues);
+  const policy = compileOptions<Request>({
+    onDecision: own.onDecision,
+    debug: own.debug,
+    preflightContinue: own.preflightContinue,
+  });
   const notify = createNotify(policy);
   return {
     evaluate(cors) {

@@ -269,6 +269,32 @@ describe('per-route policies', () => {
     ]);
   });
 
+  it('hands a refused preflight to a route with CORS off on with preflightContinue, as any refusal', async () => {
+    const decisions: CorsDecision[] = [];
+    const app = await appWith({
+      origin: APP,
+      preflightContinue: true,
+      onDecision: (decision) => decisions.push(decision),
+    });
+    app.post('/webhook', { config: { cors: false } }, () => 'received');
+    app.options('/own', { config: { cors: false } }, () => 'own OPTIONS');
+    app.put('/own', { config: { cors: false } }, () => 'put');
+    await withServer(app, async (baseUrl) => {
+      const notFound = await send(baseUrl, '/webhook?token=1', preflight('POST'), 'OPTIONS');
+      expect([notFound.status, notFound.headers]).toEqual([404, { vary: VARY_PREFLIGHT }]);
+      const own = await send(baseUrl, '/own', preflight('PUT'), 'OPTIONS');
+      expect([own.status, own.body, own.headers]).toEqual([
+        200,
+        'own OPTIONS',
+        { vary: VARY_PREFLIGHT },
+      ]);
+    });
+    expect(decisions.map(({ action, reason, detail }) => [action, reason, detail])).toEqual([
+      ['continue', 'cors-disabled', 'POST /webhook'],
+      ['continue', 'cors-disabled', 'PUT /own'],
+    ]);
+  });
+
   it('answers a refused preflight to a route with CORS off even when onDecision and debug throw', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {

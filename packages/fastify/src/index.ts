@@ -1,14 +1,12 @@
 import {
-  VARY,
+  NodeCorsRequest,
   classifyRequest,
-  createDecisionReporter,
   isCorsPolicy,
   isPromiseLike,
   keepVary,
   mergeVary,
-  refusePreflight,
   type CorsDecision,
-  type CorsRequest,
+  type CorsPolicy,
 } from '@cors/core';
 import type {
   FastifyInstance,
@@ -27,14 +25,9 @@ import {
   type RouterSettings,
 } from './route-policies.js';
 
-export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
-export type {
-  CachedOrigins,
-  CachedOriginsOptions,
-  CorsDecision,
-  CorsOptions,
-  ReconfigurableCorsPolicy,
-} from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy, type CorsOptions } from '@cors/core';
+export type { CachedOrigins, CachedOriginsOptions, CorsDecision } from '@cors/core';
+export type { ReconfigurableCorsPolicy } from '@cors/core';
 export type { FastifyCorsOptions, FastifyCorsPolicy, RouteCorsOptions } from './options.js';
 
 // Per-request state, declared on Fastify's Request with `decorateRequest` (so every request
@@ -102,10 +95,6 @@ function corsPlugin(
   });
   const { plugin } = policies;
   const routes = new PreflightRoutes(fastify.initialConfig as RouterSettings);
-  // A policy's `onDecision` and `debug` are part of it (its reports follow `reconfigure`); these
-  // two report refusals no policy made (CORS off, an ambiguous preflight), with the current ones.
-  const current = (): FastifyCorsOptions =>
-    (isCorsPolicy<FastifyRequest>(options) ? options.options : options) ?? {};
   let warned = false;
 
   if (!fastify.hasRequestDecorator(ROUTE as unknown as string)) {
@@ -113,19 +102,6 @@ function corsPlugin(
     fastify.decorateRequest(DECISION as unknown as string, null);
     fastify.decorateRequest(OWN_HOOK as unknown as string, false);
   }
-
-  /** A refusal no policy made (a route with CORS off, or an ambiguous one): reported as theirs are. */
-  // The core's reporter (a throwing hook never fails the request), made again only when a
-  // reconfigured policy brings other options.
-  type Report = (decision: CorsDecision, request: FastifyRequest) => void;
-  let reporter: { readonly options: FastifyCorsOptions; readonly report: Report } | undefined;
-  const notify = (decision: CorsDecision, request: FastifyRequest): void => {
-    const options = current();
-    if (reporter?.options !== options) {
-      reporter = { options, report: createDecisionReporter<FastifyRequest>(options) };
-    }
-    reporter.report(decision, request);
-  };
 
   /**
    * A route Fastify added before this plugin loaded: `onRoute` never saw it, so its own options
@@ -159,25 +135,28 @@ function corsPlugin(
     return route;
   };
 
-  /** The CORS of the route that would serve the preflight's requested method on its URL. */
-  const preflightTarget = (
+  /**
+   * The policy that answers a preflight: that of the route that would serve the requested
+   * method on its URL, or one of the core's refusing policies (CORS off there, or ambiguous).
+   */
+  const preflightPolicy = (
     request: FastifyRequest,
     requestMethod: string,
-  ): RouteCors | CorsDecision => {
+  ): CorsPolicy<FastifyRequest> => {
+    const { refusals } = policies;
     const lookup = routes.find(requestMethod, request.url, request.headers.host);
-    if (lookup.found === 'route') return lookup.cors;
-    if (lookup.found === 'ambiguous') {
-      return refusePreflight('route-ambiguous', `${requestMethod} ${request.url}`);
-    }
+    if (lookup.found === 'route') return lookup.cors.policy ?? refusals.disabled;
+    if (lookup.found === 'ambiguous') return refusals.ambiguous;
     // Fastify may know a route this plugin never saw (declared before it loaded). Its
     // `findRoute` upper-cases the method, which Fastify's own routing never does.
     if (
       requestMethod === requestMethod.toUpperCase() &&
       fastify.findRoute({ method: requestMethod, url: request.url }) !== null
     ) {
-      return unseen(request, `route ${requestMethod} ${request.url}`);
+      unseen(request, `route ${requestMethod} ${request.url}`);
+      return refusals.disabled;
     }
-    return plugin;
+    return plugin.policy as CorsPolicy<FastifyRequest>;
   };
 
   fastify.addHook('onRoute', (route: RouteOptions) => {
@@ -214,27 +193,13 @@ function corsPlugin(
 
   fastify.addHook('onRequest', function onRequest(request, reply, next: Done): void {
     const route = resolveRoute(request);
-    const cors = new FastifyCorsRequest(request);
-    let target = route;
-    const preflight = request.method === 'OPTIONS' && classifyRequest(cors) === 'preflight';
-    if (preflight) {
-      const found = preflightTarget(request, cors.requestMethod as string);
-      if (!('policy' in found)) {
-        notify(found, request);
-        return answer(request, reply, found, next);
-      }
-      target = found;
-    }
-    const { policy } = target;
-    if (policy === undefined) {
-      // CORS is off for this route: a preflight to it is refused, anything else left alone.
-      if (!preflight) return next();
-      const refusal = refusePreflight(
-        'cors-disabled',
-        `${cors.requestMethod as string} ${request.url}`,
-      );
-      notify(refusal, request);
-      return answer(request, reply, refusal, next);
+    const cors = new NodeCorsRequest(request.method, request.headers, request, request.url);
+    let policy = route.policy;
+    if (request.method === 'OPTIONS' && classifyRequest(cors) === 'preflight') {
+      policy = preflightPolicy(request, cors.requestMethod as string);
+    } else if (policy === undefined) {
+      // CORS is off for this route: anything but a preflight to it is left alone.
+      return next();
     }
     let pending: CorsDecision | Promise<CorsDecision>;
     try {
@@ -368,7 +333,7 @@ function applyOnSend(
   };
   let pending: CorsDecision | Promise<CorsDecision>;
   try {
-    pending = policy.evaluate(new FastifyCorsRequest(request));
+    pending = policy.evaluate(new NodeCorsRequest(request.method, request.headers, request));
   } catch (error) {
     return failed(error);
   }
@@ -384,35 +349,7 @@ function applyDecision(
   for (const name in grant) reply.header(name, grant[name] as string);
   if (vary.length === 0) return;
   // Whatever the route or another hook set is kept: the names are merged into it, once.
-  const current = reply.getHeader(VARY) as string | number | string[] | undefined;
+  const current = reply.getHeader('Vary') as string | number | string[] | undefined;
   const merged = mergeVary(current, vary);
-  if (merged !== current) reply.header(VARY, merged);
-}
-
-/**
- * The request as the policy reads it. Node joins a repeated header with ", ", which the core
- * refuses as not one origin.
- */
-class FastifyCorsRequest implements CorsRequest<FastifyRequest> {
-  readonly method: string;
-  readonly origin: string | undefined;
-  readonly #headers: FastifyRequest['headers'];
-
-  constructor(readonly request: FastifyRequest) {
-    this.method = request.method;
-    this.#headers = request.headers;
-    this.origin = this.#headers.origin;
-  }
-
-  get requestMethod(): string | undefined {
-    return this.#headers['access-control-request-method'] as string | undefined;
-  }
-
-  get requestHeaders(): string | undefined {
-    return this.#headers['access-control-request-headers'] as string | undefined;
-  }
-
-  get requestPrivateNetwork(): string | undefined {
-    return this.#headers['access-control-request-private-network'] as string | undefined;
-  }
+  if (merged !== current) reply.header('Vary', merged);
 }

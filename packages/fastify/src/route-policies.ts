@@ -4,6 +4,7 @@
 import {
   CorsConfigError,
   createCorsPolicy,
+  createRefusingPolicy,
   isCorsPolicy,
   mergeCorsOptions,
   type CorsConfigIssue,
@@ -28,6 +29,25 @@ export interface RouteCors {
 /** CORS switched off for a route. */
 export const DISABLED: RouteCors = { policy: undefined };
 
+/**
+ * The policies that refuse a preflight no route's policy can answer (core's
+ * `createRefusingPolicy`), built from the plugin's options: their `onDecision`, `debug` and
+ * `preflightContinue` apply, as to the plugin's own refusals.
+ */
+export interface Refusals {
+  /** For a preflight that could reach routes with different policies. */
+  readonly ambiguous: CorsPolicy<FastifyRequest>;
+  /** For a preflight to a route with CORS off (`config.cors: false`, or never checked). */
+  readonly disabled: CorsPolicy<FastifyRequest>;
+}
+
+function refusalsFrom(options: Options): Refusals {
+  return {
+    ambiguous: createRefusingPolicy<FastifyRequest>('route-ambiguous', options),
+    disabled: createRefusingPolicy<FastifyRequest>('cors-disabled', options),
+  };
+}
+
 type Options = Readonly<Record<string, unknown>>;
 
 /** A route's own options, and every route that shares them (with a policy on the plugin). */
@@ -49,6 +69,7 @@ interface RouteLayer {
 export class RoutePolicies {
   readonly plugin: RouteCors;
   #pluginOptions: Options;
+  #refusals: Refusals;
   readonly #byConfig = new WeakMap<object, RouteCors>();
   readonly #byKey = new Map<string, RouteCors>();
   readonly #identities = new WeakMap<object, number>();
@@ -68,6 +89,7 @@ export class RoutePolicies {
     if (isCorsPolicy<FastifyRequest>(pluginOptions)) {
       // The options were validated when the policy was built or reconfigured.
       this.#pluginOptions = mergeCorsOptions(pluginOptions.options) as Options;
+      this.#refusals = refusalsFrom(this.#pluginOptions);
       this.plugin = { policy: pluginOptions };
       this.#layers = new Map();
       this.#generation.set(this.#keyOf(this.#pluginOptions), pluginOptions);
@@ -78,7 +100,13 @@ export class RoutePolicies {
       withoutRegisterOptions(pluginOptions) as FastifyCorsOptions,
     ) as Options;
     this.plugin = { policy: createCorsPolicy<FastifyRequest>(this.#pluginOptions) };
+    this.#refusals = refusalsFrom(this.#pluginOptions);
     this.#byKey.set(this.#keyOf(this.#pluginOptions), this.plugin);
+  }
+
+  /** The refusing policies of the current plugin options (replaced on `reconfigure`). */
+  get refusals(): Refusals {
+    return this.#refusals;
   }
 
   /**
@@ -149,8 +177,10 @@ export class RoutePolicies {
       }
     }
     if (issues.length > 0) throw new CorsConfigError(issues);
+    const refusals = refusalsFrom(pluginOptions);
     return () => {
       this.#pluginOptions = pluginOptions;
+      this.#refusals = refusals;
       this.#generation = generation;
       for (const [layer, policy] of next) layer.cors.policy = policy;
     };

@@ -1,25 +1,21 @@
 import {
   CorsConfigError,
   HeadersCorsRequest,
-  VARY,
   isCorsPolicy,
   isPromiseLike,
   mergeVary,
+  setCorsHeaders,
   toCorsPolicy,
   type CorsDecision,
-  type CorsRespondDecision,
   type CorsOptions,
+  type CorsRespondDecision,
   type ReconfigurableCorsPolicy,
 } from '@cors/core';
 
-export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
-export type {
-  CachedOrigins,
-  CachedOriginsOptions,
-  CorsDecision,
-  CorsOptions,
-  ReconfigurableCorsPolicy,
-} from '@cors/core';
+export { CorsConfigError };
+export { cachedOrigins, createCorsPolicy } from '@cors/core';
+export type { CachedOrigins, CachedOriginsOptions, CorsDecision, CorsOptions } from '@cors/core';
+export type { ReconfigurableCorsPolicy };
 
 /**
  * What happens to an error thrown (or a promise rejected) by the wrapped handler or by an
@@ -279,7 +275,7 @@ function answerPreflight(decision: CorsRespondDecision): Response {
   const { status } = decision;
   const headers: Record<string, string> = {};
   for (const name in decision.headers) headers[name] = decision.headers[name] as string;
-  if (decision.vary.length > 0) headers[VARY] = mergeVary(undefined, decision.vary);
+  if (decision.vary.length > 0) headers['Vary'] = mergeVary(undefined, decision.vary);
   // RFC 9110 §8.6: a 204 carries no Content-Length; any other status says "empty" with one.
   if (status !== 204) headers['Content-Length'] = '0';
   return new Response(null, { status, headers });
@@ -293,7 +289,7 @@ function applyDecision(response: Response, grant: Grant, vary: readonly string[]
   // Bun's `fetch` returns nothing after `server.upgrade(request)`: nothing to put headers on.
   if ((response as Response | undefined) === undefined) return response;
   try {
-    setHeaders(response.headers, grant, vary);
+    setCorsHeaders(response.headers, grant, vary);
     return response;
   } catch (error) {
     // Fetch: the headers of a `fetch()` response or of `Response.redirect()` are immutable.
@@ -301,13 +297,7 @@ function applyDecision(response: Response, grant: Grant, vary: readonly string[]
     // A WebSocket upgrade (101) cannot be copied, and browsers apply no CORS to WebSockets.
     if (response.status === 101) return response;
     const copy = new Response(response.body, response);
-    setHeaders(copy.headers, grant, vary);
+    setCorsHeaders(copy.headers, grant, vary);
     return copy;
   }
-}
-
-function setHeaders(headers: Headers, grant: Grant, vary: readonly string[]): void {
-  for (const name in grant) headers.set(name, grant[name] as string);
-  // The handler's own Vary (e.g. Accept-Encoding) is kept: the names are merged into it.
-  if (vary.length > 0) headers.set(VARY, mergeVary(headers.get(VARY), vary));
 }

@@ -1,25 +1,18 @@
 import {
   HeadersCorsRequest,
-  VARY,
   isPromiseLike,
   mergeVary,
+  setCorsHeaders,
   toCorsPolicy,
-  type CorsDecision,
-  type CorsRespondDecision,
-  type CorsOptions,
-  type ReconfigurableCorsPolicy,
 } from '@cors/core';
+import type { CorsDecision, CorsOptions, CorsRespondDecision } from '@cors/core';
+import type { ReconfigurableCorsPolicy } from '@cors/core';
 import type { Context, Env, Input, MiddlewareHandler } from 'hono';
 import type { StatusCode } from 'hono/utils/http-status';
 
-export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
-export type {
-  CachedOrigins,
-  CachedOriginsOptions,
-  CorsDecision,
-  CorsOptions,
-  ReconfigurableCorsPolicy,
-} from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy, type CorsOptions } from '@cors/core';
+export type { CachedOrigins, CachedOriginsOptions, CorsDecision } from '@cors/core';
+export type { ReconfigurableCorsPolicy } from '@cors/core';
 
 /**
  * CORS middleware for Hono, on every runtime Hono runs on. `@cors/core` makes every decision;
@@ -82,7 +75,7 @@ function answerPreflight(c: Context, decision: CorsRespondDecision): Response {
   const { status } = decision;
   c.res = c.newResponse(null, status as StatusCode);
   const { headers } = c.res;
-  setHeaders(headers, decision.headers, decision.vary);
+  setCorsHeaders(headers, decision.headers, decision.vary);
   // RFC 9110 §8.6: a 204 carries no Content-Length; any other status says "empty" with one,
   // where Node would otherwise frame the empty body as chunked.
   if (status !== 204) headers.set('Content-Length', '0');
@@ -101,25 +94,15 @@ function applyDecision(
 ): void {
   const response = c.res;
   try {
-    setHeaders(response.headers, grant, vary);
+    setCorsHeaders(response.headers, grant, vary);
   } catch (error) {
     // Fetch: the headers of a `fetch()` response or of `Response.redirect()` are immutable.
     if (!(error instanceof TypeError)) throw error;
     // A WebSocket upgrade (101) cannot be copied, and browsers apply no CORS to WebSockets.
     if (response.status === 101) return;
     c.res = new Response(response.body, response);
-    setHeaders(c.res.headers, grant, vary);
+    setCorsHeaders(c.res.headers, grant, vary);
   }
-}
-
-function setHeaders(
-  headers: Headers,
-  grant: Readonly<Record<string, string>>,
-  vary: readonly string[],
-): void {
-  for (const name in grant) headers.set(name, grant[name] as string);
-  // The route's own Vary (e.g. Accept-Encoding) is kept: the names are merged into it.
-  if (vary.length > 0) headers.set(VARY, mergeVary(headers.get(VARY), vary));
 }
 
 const NO_GRANT: Readonly<Record<string, string>> = {};
@@ -134,7 +117,7 @@ const NO_GRANT: Readonly<Record<string, string>> = {};
  */
 function varyErrorResponse(c: Context, names: readonly string[]): void {
   if (names.length === 0) return;
-  c.header(VARY, mergeVary(c.newResponse(null).headers.get(VARY), names));
+  c.header('Vary', mergeVary(c.newResponse(null).headers.get('Vary'), names));
   const res = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(c), 'res');
   if (res?.get === undefined || res.set === undefined) return;
   const { get, set } = res;

@@ -1,23 +1,10 @@
-import {
-  isPromiseLike,
-  keepVary,
-  mergeVary,
-  toCorsPolicy,
-  VARY,
-  type CorsDecision,
-  type CorsOptions,
-  type ReconfigurableCorsPolicy,
-} from '@cors/core';
+import { NodeCorsRequest, addVary, isPromiseLike, mergeVary, toCorsPolicy } from '@cors/core';
+import type { CorsDecision, CorsOptions, ReconfigurableCorsPolicy } from '@cors/core';
 import type { Context, Middleware, Next } from 'koa';
 
-export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
-export type {
-  CachedOrigins,
-  CachedOriginsOptions,
-  CorsDecision,
-  CorsOptions,
-  ReconfigurableCorsPolicy,
-} from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy, type CorsOptions } from '@cors/core';
+export type { CachedOrigins, CachedOriginsOptions, CorsDecision } from '@cors/core';
+export type { ReconfigurableCorsPolicy } from '@cors/core';
 
 /**
  * Koa middleware that answers CORS requests with the policy built from `options`. Works with
@@ -39,21 +26,10 @@ export function cors(
   const fail = (ctx: Context, error: unknown): never =>
     rethrow(ctx, error, NO_GRANT, policy.errorVary);
   return (ctx, next) => {
-    const { headers } = ctx.req;
     let decision: CorsDecision | Promise<CorsDecision>;
     try {
-      // Absent headers stay `undefined` (Koa's `ctx.get` would turn them into ''). Node joins
-      // repeated headers with ", ", which the core refuses as not one origin.
-      decision = policy.evaluate({
-        method: ctx.method,
-        origin: headers.origin,
-        requestMethod: headers['access-control-request-method'] as string | undefined,
-        requestHeaders: headers['access-control-request-headers'] as string | undefined,
-        requestPrivateNetwork: headers['access-control-request-private-network'] as
-          | string
-          | undefined,
-        request: ctx,
-      });
+      // Read from Node's headers: absent ones stay `undefined` (Koa's `ctx.get` gives '').
+      decision = policy.evaluate(new NodeCorsRequest(ctx.method, ctx.req.headers, ctx));
     } catch (error) {
       return fail(ctx, error);
     }
@@ -81,11 +57,11 @@ function applyDecision(
   // layers and checks, which cost a preflight's six headers about 4% of its time (issue 14).
   const { headers } = decision;
   for (const name in headers) res.setHeader(name, headers[name] as string);
-  mergeVaryInto(ctx, decision.vary);
   if (decision.action === 'respond') {
     // An answered preflight: no route runs, and Koa writes the head as soon as the middleware
     // before this one have returned, so its Vary is not kept (that costs about a tenth of a
     // preflight here); an earlier middleware that replaces Vary after `await next()` means it.
+    addVary(res, decision.vary, false);
     const { status } = decision;
     // Fetch: a preflight answer has no body. For a 204, Koa's own response sends none (and
     // drops any Content-Type), so setting the status is all, as `@koa/cors` does.
@@ -104,16 +80,8 @@ function applyDecision(
   // Whatever replaces Vary later (a route's `ctx.set('Vary', …)`, an earlier middleware after
   // `next()`, or a raw write on `ctx.res` with `ctx.respond = false`, as proxies do), the names
   // are merged back in when the head is written.
-  keepVary(ctx.res, decision.vary);
+  addVary(res, decision.vary);
   return next().catch((error: unknown) => rethrow(ctx, error, decision.headers, decision.vary));
-}
-
-function mergeVaryInto(ctx: Context, vary: readonly string[]): void {
-  const { res } = ctx;
-  if (vary.length === 0 || res.headersSent) return;
-  const current = res.getHeader(VARY);
-  const merged = mergeVary(current, vary);
-  if (merged !== current) res.setHeader(VARY, merged);
 }
 
 /**
@@ -128,11 +96,10 @@ function rethrow(
   headers: Readonly<Record<string, string>>,
   vary: readonly string[],
 ): never {
-  mergeVaryInto(ctx, vary);
-  if (!ctx.headerSent) keepVary(ctx.res, vary);
+  addVary(ctx.res, vary);
   // Koa's error handling removes every header, the Vary set before the error included (e.g. an
   // earlier middleware's `Accept-Encoding`): what the response varies on goes on the error too.
-  const responseVary = ctx.headerSent ? undefined : ctx.res.getHeader(VARY);
+  const responseVary = ctx.headerSent ? undefined : ctx.res.getHeader('Vary');
   throw withCorsHeaders(
     error,
     headers,
@@ -174,7 +141,7 @@ function withCorsHeaders(
     }
   }
   const merged = mergeVary(ownVary, vary);
-  if (merged !== '') headers[VARY] = merged;
+  if (merged !== '') headers['Vary'] = merged;
   // `Reflect.set` so that a frozen error is rethrown as it is instead of as a TypeError.
   Reflect.set(error, 'headers', headers);
   return error;

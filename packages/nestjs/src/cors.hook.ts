@@ -31,13 +31,10 @@ export function createCorsHook<Native, Response>(
 ): CorsHook<Native, Response> {
   const routes = isUniform(table) ? uniformRoutes<Native>(table.fallback) : platform.match(table);
   // Preflights this module refuses without a route policy (an ambiguous route, or CORS off)
-  // are refused by the core, reported and ended as the module defaults' own refusals would be.
-  // Only those defaults' onDecision, debug and preflightContinue are used: without an origin
-  // they name no policy, so they are not compiled as one.
-  const { onDecision, debug, preflightContinue } = defaults;
-  const refusing = { onDecision, debug, preflightContinue };
-  const ambiguous = createRefusingPolicy('route-ambiguous', refusing);
-  const disabled = createRefusingPolicy('cors-disabled', refusing);
+  // are refused by the core from the module defaults (their onDecision, debug and
+  // preflightContinue), reported and ended as any refused preflight.
+  const ambiguous = createRefusingPolicy('route-ambiguous', defaults);
+  const disabled = createRefusingPolicy('cors-disabled', defaults);
 
   return (native, response, next) => {
     const url = platform.url(native);

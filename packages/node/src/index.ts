@@ -1,23 +1,10 @@
-import {
-  VARY,
-  isPromiseLike,
-  keepVary,
-  mergeVary,
-  toCorsPolicy,
-  type CorsDecision,
-  type CorsOptions,
-  type ReconfigurableCorsPolicy,
-} from '@cors/core';
+import { NodeCorsRequest, addVary, isPromiseLike, toCorsPolicy } from '@cors/core';
+import type { CorsDecision, CorsOptions, ReconfigurableCorsPolicy } from '@cors/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export { CorsConfigError, cachedOrigins, createCorsPolicy } from '@cors/core';
-export type {
-  CachedOrigins,
-  CachedOriginsOptions,
-  CorsDecision,
-  CorsOptions,
-  ReconfigurableCorsPolicy,
-} from '@cors/core';
+export { CorsConfigError, cachedOrigins, createCorsPolicy, type CorsOptions } from '@cors/core';
+export type { CachedOrigins, CachedOriginsOptions, CorsDecision } from '@cors/core';
+export type { ReconfigurableCorsPolicy } from '@cors/core';
 
 /** Connect/Express's `next`: call it with nothing to go on, or with an error to hand it on. */
 export type NextFunction = (error?: unknown) => void;
@@ -59,24 +46,26 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
   function finish(res: ServerResponse, decision: CorsDecision, next?: NextFunction): boolean {
     const { headers } = decision;
     for (const name in headers) res.setHeader(name, headers[name] as string);
-    const ended = decision.action === 'respond';
-    // An answered preflight's head is written at once, below: nothing can replace its Vary.
-    addVary(res, decision.vary, !ended);
-    if (ended) {
+    if (decision.action === 'respond') {
       // An answered (or refused) preflight: the route must not run, and the body stays empty.
-      res.statusCode = decision.status ?? 204;
+      // Its head is written at once: nothing can replace its Vary, so it is not kept.
+      addVary(res, decision.vary, false);
+      res.statusCode = decision.status;
       res.end();
-    } else if (next) {
-      next();
+      return true;
     }
-    return ended;
+    // Whatever replaces Vary later (a route, Express's `res.set()`, an error handler,
+    // `res.writeHead(status, headers)`), the names are merged back in when the head is written.
+    addVary(res, decision.vary);
+    next?.();
+    return false;
   }
 
   // The user's `origin` function threw or rejected: nothing is granted, and the error goes to
   // the framework (`next(error)`) or to the caller. The answer would have depended on the
   // origin, so the error response varies on it (`errorVary`), kept as a decision's Vary is.
   function fail(res: ServerResponse, error: unknown, next?: NextFunction): false {
-    if (!res.headersSent) addVary(res, policy.errorVary, true);
+    addVary(res, policy.errorVary);
     if (!next) throw error;
     next(error);
     return false;
@@ -89,18 +78,9 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
     res: ServerResponse,
     next?: NextFunction,
   ): boolean | Promise<boolean> | void {
-    const { headers } = req;
     let decision: CorsDecision | Promise<CorsDecision>;
     try {
-      decision = policy.evaluate({
-        method: req.method ?? '',
-        // Node joins repeated headers with ", "; the core refuses such an Origin as it is.
-        origin: headers.origin,
-        requestMethod: headers['access-control-request-method'],
-        requestHeaders: headers['access-control-request-headers'],
-        requestPrivateNetwork: oneValue(headers['access-control-request-private-network']),
-        request: req,
-      });
+      decision = policy.evaluate(new NodeCorsRequest(req.method ?? '', req.headers, req));
     } catch (error) {
       fail(res, error, next); // throws again when there is no `next`
       return undefined;
@@ -119,22 +99,4 @@ export function cors<Request extends IncomingMessage = IncomingMessage>(
     return next ? undefined : ended;
   }
   return handle;
-}
-
-/**
- * Merges `names` into the response's `Vary` now, and keeps them there: a later
- * `res.setHeader('Vary', …)` on this response (a route, Express's `res.set()`, an error handler,
- * or `res.writeHead(status, headers)` in either form) would otherwise replace the value and drop
- * `Origin`, letting a cache hand one origin's answer to another. `keepVary` merges them back in
- * when the head is written, without adding anything to the response (see its comment).
- */
-function addVary(res: ServerResponse, names: readonly string[], keep: boolean): void {
-  if (names.length === 0) return;
-  res.setHeader(VARY, mergeVary(res.getHeader(VARY), names));
-  if (keep) keepVary(res, names);
-}
-
-// Node gives every request header but `set-cookie` as one string; the type also allows a list.
-function oneValue(value: string | readonly string[] | undefined): string | undefined {
-  return typeof value === 'object' ? value.join(', ') : value;
 }

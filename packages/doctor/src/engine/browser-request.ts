@@ -1,9 +1,9 @@
+import { isToken } from '@cors/core';
 import {
   corsUnsafeRequestHeaderNames,
   isForbiddenMethod,
   isForbiddenRequestHeader,
   isSafelistedMethod,
-  isToken,
   normalizeMethod,
 } from './fetch-rules.js';
 

@@ -3,6 +3,9 @@
  * CORS-safelisted (so need no preflight), which a script may not set at all, and how
  * `Access-Control-Request-Headers` is built. https://fetch.spec.whatwg.org/#http-cors-protocol
  */
+// An HTTP token (a valid method or header name) is the core's rule: the doctor and the
+// policies it checks agree on what a name is.
+import { isToken } from '@cors/core';
 
 /** Fetch: a CORS-safelisted method needs no preflight. */
 const SAFELISTED_METHODS = new Set(['GET', 'HEAD', 'POST']);
@@ -51,14 +54,6 @@ export const SAFELISTED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
 
 /** Fetch: the one "CORS non-wildcard request-header name": `*` never covers it. */
 export const NON_WILDCARD_REQUEST_HEADER = 'authorization';
-
-/** RFC 9110 token characters. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/** Whether `value` is an HTTP token (a valid method or header name). */
-export function isToken(value: string): boolean {
-  return TOKEN.test(value);
-}
 
 /** Fetch "normalize a method". */
 export function normalizeMethod(method: string): string {
