@@ -1,3 +1,7 @@
+// The wiring. When the app initializes: route-collection.ts reads every route from Nest,
+// route-policies.ts gives each its compiled policy, the platform (platforms/express.ts or
+// platforms/fastify.ts) matches requests to routes as it routes them, and cors.hook.ts decides
+// each request with its route's policy, installed as the adapter's first request hook.
 import {
   CorsConfigError,
   isCorsPolicy,
