@@ -1,8 +1,15 @@
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AllowOrigin, CorsConfigError, CorsModule } from './index.js';
+import {
+  AllowOrigin,
+  CorsConfigError,
+  CorsModule,
+  type CorsModuleAsyncOptions,
+  type CorsOptionsFactory,
+  type ModuleDefaults,
+} from './index.js';
 import {
   platforms,
   preflight,
@@ -102,6 +109,86 @@ describe.each(platforms)('CorsModule.forRootAsync() with ConfigService, on %s', 
       headers: { vary: VARY_PREFLIGHT },
     });
   });
+});
+
+/** Reads the allowlist from ConfigService, for `useClass` and `useExisting`. */
+@Injectable()
+class CorsConfig implements CorsOptionsFactory {
+  // Explicit token: the tests build without decorator metadata.
+  constructor(@Inject(ConfigService) private readonly config: ConfigService) {}
+
+  createCorsOptions(): ModuleDefaults {
+    return { origin: this.config.getOrThrow<string>('CORS_ORIGINS').split(',') };
+  }
+}
+
+@Module({
+  imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [configuration] })],
+  providers: [CorsConfig],
+  exports: [CorsConfig],
+})
+class CorsConfigModule {}
+
+describe.each(platforms)('CorsModule.forRootAsync() with a class, on %s', (platform) => {
+  it.each<[string, CorsModuleAsyncOptions]>([
+    [
+      'useClass',
+      {
+        imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [configuration] })],
+        useClass: CorsConfig,
+      },
+    ],
+    ['useExisting', { imports: [CorsConfigModule], useExisting: CorsConfig }],
+  ])('takes the module defaults from createCorsOptions() with %s', async (_how, options) => {
+    const server = await startServer(platform, {
+      imports: [CorsModule.forRootAsync(options)],
+      controllers: [PlainController],
+    });
+    try {
+      expect((await send(server, 'GET', '/plain', { origin: ADMIN })).headers).toEqual({
+        'access-control-allow-origin': ADMIN,
+        vary: 'Origin',
+      });
+      expect((await send(server, 'GET', '/plain', { origin: EVIL })).headers).toEqual({
+        vary: 'Origin',
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('throws CorsConfigError when createCorsOptions() returns invalid options', async () => {
+    @Injectable()
+    class InvalidCorsConfig implements CorsOptionsFactory {
+      createCorsOptions(): Promise<ModuleDefaults> {
+        return Promise.resolve({ origin: '*', credentials: true });
+      }
+    }
+    const error = await startupError(() =>
+      startServer(platform, {
+        imports: [CorsModule.forRootAsync({ useClass: InvalidCorsConfig })],
+        controllers: [PlainController],
+      }),
+    );
+    expect(error).toBeInstanceOf(CorsConfigError);
+  });
+});
+
+describe('CorsModule.forRootAsync() options', () => {
+  it.each([
+    ['none', {}],
+    ['two', { useClass: CorsConfig, useExisting: CorsConfig }],
+  ])(
+    'throws CorsConfigError given %s of useFactory, useClass and useExisting',
+    (_count, options) => {
+      expect(() => CorsModule.forRootAsync(options as CorsModuleAsyncOptions)).toThrow(
+        CorsConfigError,
+      );
+      expect(() => CorsModule.forRootAsync(options as CorsModuleAsyncOptions)).toThrow(
+        /useFactory, useClass and useExisting.*give exactly one/,
+      );
+    },
+  );
 });
 
 describe.each(platforms)('start-up checks, on %s', (platform) => {

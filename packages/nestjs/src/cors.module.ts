@@ -1,4 +1,13 @@
-import { isCorsPolicy, type CorsOptions, type ReconfigurableCorsPolicy } from '@cors/core';
+// The wiring. When the app initializes: route-collection.ts reads every route from Nest,
+// route-policies.ts gives each its compiled policy, the platform (platforms/express.ts or
+// platforms/fastify.ts) matches requests to routes as it routes them, and cors.hook.ts decides
+// each request with its route's policy, installed as the adapter's first request hook.
+import {
+  CorsConfigError,
+  isCorsPolicy,
+  type CorsOptions,
+  type ReconfigurableCorsPolicy,
+} from '@cors/core';
 import {
   Inject,
   Injectable,
@@ -9,52 +18,22 @@ import {
   type NestModule,
   type OnModuleDestroy,
   type OnModuleInit,
+  type Provider,
+  type Type,
 } from '@nestjs/common';
 import {
   HttpAdapterHost,
   ModuleRef,
   ModulesContainer,
   type AbstractHttpAdapter,
-  type ApplicationConfig,
 } from '@nestjs/core';
-import { LegacyRouteConverter } from '@nestjs/core/router/legacy-route-converter.js';
-import type { IncomingMessage } from 'node:http';
 import { CORS_MODULE_OPTIONS } from './constants.js';
-import {
-  createExpressCorsHook,
-  createFastifyCorsHook,
-  createRefusalReporter,
-  type FastifyRequestLike,
-} from './cors.middleware.js';
-import {
-  createExpressRouteMatcher,
-  createFastifyRouteMatcher,
-  watchFastifyRoutes,
-  type ExpressRoutingOptions,
-  type FastifyInstanceLike,
-  type FastifyRoutes,
-  type FastifyRoutingOptions,
-} from './route-matchers.js';
-import { buildRoutePolicies, checkModuleDefaults, type RouteSources } from './route-policies.js';
-import { createExpressRouteSelector, createFastifyRouteSelector } from './route-selection.js';
-
-/** Options of `CorsModule.forRootAsync()`: module defaults built by a factory (e.g. from ConfigService). */
-export interface CorsModuleAsyncOptions<Request = unknown> {
-  /**
-   * Modules that export the providers the factory needs (e.g. `ConfigModule`).
-   * @default []
-   */
-  readonly imports?: ModuleMetadata['imports'];
-  /**
-   * Providers handed to `useFactory`, in order.
-   * @default []
-   */
-  readonly inject?: FactoryProvider['inject'];
-  /** Returns the module defaults or a module policy (what `forRoot()` takes); may be async. */
-  readonly useFactory: (
-    ...args: never[]
-  ) => ModuleDefaults<Request> | undefined | Promise<ModuleDefaults<Request> | undefined>;
-}
+import { createCorsHook, installCorsHook, type CorsHook } from './cors.hook.js';
+import { createExpressPlatform } from './platforms/express.js';
+import { createFastifyPlatform } from './platforms/fastify.js';
+import type { Platform } from './platforms/platform.js';
+import { collectRoutes } from './route-collection.js';
+import { buildRoutePolicies, checkModuleDefaults } from './route-policies.js';
 
 /**
  * What `forRoot()` takes: options, or a policy from `createCorsPolicy` whose options are the
@@ -64,14 +43,59 @@ export type ModuleDefaults<Request = unknown> =
   | CorsOptions<Request>
   | ReconfigurableCorsPolicy<Request>;
 
-/** A CORS request hook of either platform, as `installHook` takes it. */
-type CorsHook = (request: never, response: never, next: (error?: unknown) => void) => void;
+/** A class whose `createCorsOptions()` gives the module defaults (`useClass`, `useExisting`). */
+export interface CorsOptionsFactory<Request = unknown> {
+  createCorsOptions():
+    | ModuleDefaults<Request>
+    | undefined
+    | Promise<ModuleDefaults<Request> | undefined>;
+}
 
-// Adapters that already have a CORS hook: a second CorsModule would silently replace the first.
+/**
+ * Options of `CorsModule.forRootAsync()`: module defaults built with injected providers (e.g.
+ * from `ConfigService`), by exactly one of `useFactory`, `useClass` or `useExisting`, as other
+ * Nest modules take them.
+ */
+export type CorsModuleAsyncOptions<Request = unknown> = {
+  /**
+   * Modules that export the providers needed (e.g. `ConfigModule`).
+   * @default []
+   */
+  readonly imports?: ModuleMetadata['imports'];
+} & (
+  | {
+      /**
+       * Providers handed to `useFactory`, in order.
+       * @default []
+       */
+      readonly inject?: FactoryProvider['inject'];
+      /** Returns the module defaults or a module policy (what `forRoot()` takes); may be async. */
+      readonly useFactory: (
+        ...args: never[]
+      ) => ModuleDefaults<Request> | undefined | Promise<ModuleDefaults<Request> | undefined>;
+      readonly useClass?: never;
+      readonly useExisting?: never;
+    }
+  | {
+      /** A `CorsOptionsFactory` class this module provides (with its own injections). */
+      readonly useClass: Type<CorsOptionsFactory<Request>>;
+      readonly useFactory?: never;
+      readonly useExisting?: never;
+      readonly inject?: never;
+    }
+  | {
+      /** The token of a `CorsOptionsFactory` provider that an imported module exports. */
+      readonly useExisting: Type<CorsOptionsFactory<Request>> | string | symbol;
+      readonly useFactory?: never;
+      readonly useClass?: never;
+      readonly inject?: never;
+    }
+);
+
+// The platform of each adapter (a Fastify one watches routes from `configure()` on), and the
+// adapters that have a CORS hook: a second CorsModule would silently replace the first.
+const platforms = new WeakMap<object, Platform<never, never>>();
 const installedAdapters = new WeakSet<object>();
-
-// The routes each Fastify adapter registers, watched from before Nest registers them.
-const fastifyRoutes = new WeakMap<object, FastifyRoutes>();
 
 /**
  * Builds the route table and installs the CORS hook when the app initializes (routes are
@@ -99,80 +123,53 @@ class CorsInstaller implements OnModuleInit, OnModuleDestroy {
         'CorsModule.forRoot() is imported more than once; import it once, in the root module',
       );
     }
+    const platform = platforms.get(adapter) ?? createPlatform(adapter);
+    const build = (defaults: CorsOptions): CorsHook =>
+      createCorsHook(
+        platform,
+        buildRoutePolicies(
+          collectRoutes(this.modules, this.moduleRef, platform.normalizePath),
+          defaults,
+        ),
+        defaults,
+      );
     const { source } = this;
     if (!isCorsPolicy(source)) {
-      installHook(adapter, this.buildHook(adapter, source));
-      installedAdapters.add(adapter);
-      return;
+      installCorsHook(adapter, build(source));
+    } else {
+      // A module policy: every route policy is compiled again from the new defaults when it is
+      // reconfigured, and all switch at once; a bad combination with a decorator refuses the
+      // reconfiguration (CorsConfigError from policy.reconfigure) and keeps the old table.
+      let current = build(checkModuleDefaults(source.options));
+      this.unfollow = source.onReconfigure((options) => {
+        const next = build(checkModuleDefaults(options));
+        return () => {
+          current = next;
+        };
+      });
+      // Each request reads `current` once, so one route table decides it from start to end.
+      installCorsHook(adapter, (request, response, next) => current(request, response, next));
     }
-    // A module policy: every route policy is compiled again from the new defaults when it is
-    // reconfigured, and all switch at once; a bad combination with a decorator refuses the
-    // reconfiguration (CorsConfigError from policy.reconfigure) and keeps the old table.
-    let current = this.buildHook(adapter, checkModuleDefaults(source.options));
-    this.unfollow = source.onReconfigure((options) => {
-      const next = this.buildHook(adapter, checkModuleDefaults(options));
-      return () => {
-        current = next;
-      };
-    });
-    // Each request reads `current` once, so one route table decides it from start to end.
-    installHook(adapter, (request: never, response: never, next) =>
-      current(request, response, next),
-    );
     installedAdapters.add(adapter);
   }
 
   onModuleDestroy(): void {
     this.unfollow?.();
   }
+}
 
-  /** The route table for `defaults`, and the platform's hook answering from it. */
-  private buildHook(adapter: AbstractHttpAdapter, defaults: CorsOptions): CorsHook {
-    const report = createRefusalReporter(defaults);
-    const config = readApplicationConfig(this.moduleRef);
-    const type = adapter.getType();
-
-    if (type === 'express') {
-      const sources: RouteSources = {
-        modules: this.modules,
-        config,
-        // As ExpressAdapter.normalizePath, without logging its warnings a second time.
-        normalizePath: (path) => LegacyRouteConverter.tryConvert(path, { logs: false }),
-      };
-      const table = buildRoutePolicies(sources, defaults);
-      const matcher = createExpressRouteMatcher(table.routes, readExpressRouting(adapter));
-      return createExpressCorsHook(
-        createExpressRouteSelector(matcher, table),
-        report,
-        (req: IncomingMessage) => adapter.getRequestHostname(req),
-      ) as CorsHook;
-    }
-    if (type === 'fastify') {
-      const sources: RouteSources = {
-        modules: this.modules,
-        config,
-        normalizePath: (path) => adapter.normalizePath(path),
-      };
-      const table = buildRoutePolicies(sources, defaults);
-      const routes = fastifyRoutes.get(adapter);
-      if (routes === undefined) {
-        throw new Error(
-          '@cors/nestjs did not see the Fastify routes being registered; import CorsModule.forRoot() in the application module',
-        );
-      }
-      // A new look-up for this table: the one in use stays as it is until the switch.
-      const served = routes.resolve(table.routes);
-      const matcher = createFastifyRouteMatcher(table.routes, readFastifyRouting(adapter));
-      return createFastifyCorsHook(
-        createFastifyRouteSelector(matcher, table, served),
-        report,
-        (request: FastifyRequestLike) => adapter.getRequestHostname(request),
-      ) as CorsHook;
-    }
+/** The platform of an adapter that `configure()` did not prepare. */
+function createPlatform(adapter: AbstractHttpAdapter): Platform<never, never> {
+  const type = adapter.getType();
+  if (type === 'express') return createExpressPlatform(adapter) as Platform<never, never>;
+  if (type === 'fastify') {
     throw new Error(
-      `@cors/nestjs works with @nestjs/platform-express and @nestjs/platform-fastify, not the "${type}" adapter`,
+      '@cors/nestjs did not see the Fastify routes being registered; import CorsModule.forRoot() in the application module',
     );
   }
+  throw new Error(
+    `@cors/nestjs works with @nestjs/platform-express and @nestjs/platform-fastify, not the "${type}" adapter`,
+  );
 }
 
 /**
@@ -199,8 +196,9 @@ export class CorsModule implements NestModule {
   configure(): void {
     const adapter = this.adapterHost.httpAdapter as AbstractHttpAdapter | undefined;
     if (adapter === undefined || adapter === null || adapter.getType() !== 'fastify') return;
-    if (fastifyRoutes.has(adapter)) return;
-    fastifyRoutes.set(adapter, watchFastifyRoutes(adapter.getInstance<FastifyInstanceLike>()));
+    if (!platforms.has(adapter)) {
+      platforms.set(adapter, createFastifyPlatform(adapter) as Platform<never, never>);
+    }
   }
 
   /**
@@ -228,8 +226,10 @@ export class CorsModule implements NestModule {
   }
 
   /**
-   * The module defaults built by a factory with injected providers, e.g. an allowlist from
-   * `ConfigService`. Invalid options throw `CorsConfigError` when the app starts.
+   * The module defaults built with injected providers, e.g. an allowlist from `ConfigService`:
+   * by a factory (`useFactory` with `inject`), or by the `createCorsOptions()` of a class this
+   * module instantiates (`useClass`) or of a provider an imported module exports
+   * (`useExisting`). Invalid options throw `CorsConfigError` when the app starts.
    *
    * @example
    * CorsModule.forRootAsync({
@@ -237,20 +237,41 @@ export class CorsModule implements NestModule {
    *   inject: [ConfigService],
    *   useFactory: (config: ConfigService) => ({ origin: config.getOrThrow<string>('CORS_ORIGINS').split(',') }),
    * })
+   * // or: CorsModule.forRootAsync({ imports: [ConfigModule], useClass: CorsConfig })
    */
   static forRootAsync<Request = unknown>(options: CorsModuleAsyncOptions<Request>): DynamicModule {
-    const { useFactory } = options;
+    const { useFactory, useClass, useExisting } = options;
+    const given = [useFactory, useClass, useExisting].filter((use) => use !== undefined);
+    if (given.length !== 1) {
+      throw new CorsConfigError([
+        {
+          option: 'forRootAsync',
+          value: given.length,
+          message: `CorsModule.forRootAsync() was given ${given.length} of useFactory, useClass and useExisting`,
+          hint: 'give exactly one',
+        },
+      ]);
+    }
+    const providers: Provider[] = [CorsInstaller];
+    // Nest's convention for `useClass`: this module provides the class under its own token.
+    if (useClass !== undefined) providers.push(useClass);
+    const optionsProvider: FactoryProvider =
+      useFactory === undefined
+        ? {
+            provide: CORS_MODULE_OPTIONS,
+            useFactory: async (factory: CorsOptionsFactory<Request>) =>
+              checkSource(await factory.createCorsOptions()),
+            inject: [useClass ?? (useExisting as NonNullable<typeof useExisting>)],
+          }
+        : {
+            provide: CORS_MODULE_OPTIONS,
+            useFactory: async (...args: never[]) => checkSource(await useFactory(...args)),
+            inject: options.inject ?? [],
+          };
     return {
       module: CorsModule,
       imports: options.imports ?? [],
-      providers: [
-        {
-          provide: CORS_MODULE_OPTIONS,
-          useFactory: async (...args: never[]) => checkSource(await useFactory(...args)),
-          inject: options.inject ?? [],
-        },
-        CorsInstaller,
-      ],
+      providers: [optionsProvider, ...providers],
     };
   }
 }
@@ -262,90 +283,4 @@ function checkSource<Request>(
   if (!isCorsPolicy<Request>(source)) return checkModuleDefaults(source);
   checkModuleDefaults(source.options);
   return source;
-}
-
-/**
- * Runs the hook first on every request: Nest's adapters call the `setOnRequestHook` hook from
- * their first Express middleware / first Fastify `onRequest` hook, before body parsing, Nest
- * middleware, routing, guards and interceptors. A hook set earlier still runs, after ours.
- */
-function installHook(
-  adapter: AbstractHttpAdapter,
-  hook: (request: never, response: never, next: (error?: unknown) => void) => void,
-): void {
-  const previous = (adapter as unknown as { onRequestHook?: typeof hook }).onRequestHook;
-  adapter.setOnRequestHook(
-    previous === undefined
-      ? hook
-      : (request: never, response: never, next: (error?: unknown) => void) =>
-          hook(request, response, (error) =>
-            error === undefined ? previous(request, response, next) : next(error),
-          ),
-  );
-}
-
-/**
- * Nest keeps the global prefix and the versioning settings in the container's
- * ApplicationConfig, which it does not offer for injection; every Nest version since 6 holds
- * it at `container.applicationConfig` (`ModuleRef` keeps the container).
- */
-function readApplicationConfig(moduleRef: ModuleRef): ApplicationConfig {
-  const container = (
-    moduleRef as unknown as { container?: { applicationConfig?: ApplicationConfig } }
-  ).container;
-  const config = container?.applicationConfig;
-  if (config === undefined || typeof config.getGlobalPrefix !== 'function') {
-    throw new Error(
-      '@cors/nestjs could not read the global prefix and versioning settings of this Nest version',
-    );
-  }
-  return config;
-}
-
-function readExpressRouting(adapter: AbstractHttpAdapter): ExpressRoutingOptions {
-  // `getRouteMatchingOptions()` is recent; before it, the router's own settings.
-  const matching = (
-    adapter as unknown as {
-      getRouteMatchingOptions?: () => { caseSensitive: boolean; ignoreTrailingSlash: boolean };
-    }
-  ).getRouteMatchingOptions?.();
-  if (matching !== undefined) {
-    return { caseSensitive: matching.caseSensitive, strict: !matching.ignoreTrailingSlash };
-  }
-  const router = adapter.getInstance<{ router?: { caseSensitive?: boolean; strict?: boolean } }>()
-    .router;
-  return { caseSensitive: router?.caseSensitive === true, strict: router?.strict === true };
-}
-
-interface FastifyConfigLike {
-  readonly caseSensitive?: boolean;
-  readonly ignoreTrailingSlash?: boolean;
-  readonly ignoreDuplicateSlashes?: boolean;
-  readonly useSemicolonDelimiter?: boolean;
-  readonly allowUnsafeRegex?: boolean;
-  readonly maxParamLength?: number;
-  readonly exposeHeadRoutes?: boolean;
-  readonly routerOptions?: Omit<FastifyConfigLike, 'routerOptions' | 'exposeHeadRoutes'>;
-}
-
-function readFastifyRouting(adapter: AbstractHttpAdapter): FastifyRoutingOptions {
-  const instance = adapter.getInstance<{
-    initialConfig: FastifyConfigLike;
-    supportedMethods: string[];
-  }>();
-  const config = instance.initialConfig;
-  const router = config.routerOptions ?? {};
-  // Fastify takes these at the top level or in `routerOptions`; either one switches them.
-  return {
-    caseSensitive: !(config.caseSensitive === false || router.caseSensitive === false),
-    ignoreTrailingSlash: config.ignoreTrailingSlash === true || router.ignoreTrailingSlash === true,
-    ignoreDuplicateSlashes:
-      config.ignoreDuplicateSlashes === true || router.ignoreDuplicateSlashes === true,
-    useSemicolonDelimiter:
-      config.useSemicolonDelimiter === true || router.useSemicolonDelimiter === true,
-    allowUnsafeRegex: config.allowUnsafeRegex === true || router.allowUnsafeRegex === true,
-    maxParamLength: router.maxParamLength ?? config.maxParamLength ?? 100,
-    supportedMethods: instance.supportedMethods,
-    exposeHeadRoutes: config.exposeHeadRoutes !== false,
-  };
 }

@@ -6,6 +6,8 @@ import {
   DisableCors,
   type CorsConfigError,
   type CorsDecision,
+  type CorsOptionsFactory,
+  type ModuleDefaults,
 } from './index.js';
 
 interface AppRequest {
@@ -53,5 +55,23 @@ describe('public types', () => {
       }),
     ).toEqualTypeOf<DynamicModule>();
     expectTypeOf<CorsConfigError>().toExtend<Error>();
+  });
+
+  it('takes exactly one of useFactory, useClass and useExisting', () => {
+    class OptionsFactory implements CorsOptionsFactory {
+      createCorsOptions(): Promise<ModuleDefaults> {
+        return Promise.resolve({ origin: 'https://app.example.com' });
+      }
+    }
+    expectTypeOf(
+      CorsModule.forRootAsync({ useClass: OptionsFactory }),
+    ).toEqualTypeOf<DynamicModule>();
+    expectTypeOf(
+      CorsModule.forRootAsync({ useExisting: OptionsFactory }),
+    ).toEqualTypeOf<DynamicModule>();
+    // @ts-expect-error one way to build the defaults
+    CorsModule.forRootAsync({ useClass: OptionsFactory, useFactory: () => ({}) });
+    // @ts-expect-error `inject` is for useFactory
+    CorsModule.forRootAsync({ useClass: OptionsFactory, inject: [ConfigLike] });
   });
 });

@@ -1,5 +1,5 @@
 export { CorsModule } from './cors.module.js';
-export type { CorsModuleAsyncOptions, ModuleDefaults } from './cors.module.js';
+export type { CorsModuleAsyncOptions, CorsOptionsFactory, ModuleDefaults } from './cors.module.js';
 export { AllowOrigin, DisableCors } from './allow-origin.decorator.js';
 export type { AllowOriginOptions } from './allow-origin.decorator.js';
 export { corsGatewayAdapter } from './ws/cors-gateway-adapter.js';

@@ -1,416 +1,191 @@
-import type { CorsDecision } from '@cors/core';
-import { Controller, Delete, Get, Module, Version, VersioningType } from '@nestjs/common';
-import { RouterModule } from '@nestjs/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AllowOrigin, CorsModule } from './index.js';
-import { platforms, preflight, send, sendRaw, startServer, type TestServer } from './test-app.js';
+// Issue #18.4: option objects cannot smuggle settings. Module defaults and decorator options are
+// merged from their own enumerable properties only; `__proto__` and `constructor` are refused at
+// start-up, and inherited properties (a `{ __proto__: … }` literal, a polluted Object.prototype)
+// are never read.
+import { Controller, Get, VersioningType } from '@nestjs/common';
+import { describe, expect, it } from 'vitest';
+import {
+  AllowOrigin,
+  CorsConfigError,
+  CorsModule,
+  type AllowOriginOptions,
+  type CorsOptions,
+} from './index.js';
+import {
+  platforms,
+  preflight,
+  sendRaw,
+  startServer,
+  startupError,
+  type TestServer,
+} from './test-app.js';
 
-const APP = 'https://app.example.com';
-const ADMIN = 'https://admin.example.com';
-const EVIL = 'https://evil.example.net';
-const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
-const VARY_PREFLIGHT = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
-const REFUSED_PREFLIGHT = { status: 403, body: '', headers: { vary: VARY_PREFLIGHT } };
+const PARTNER = 'https://partner.example.com';
+/** What a GET from PARTNER gets from a policy `{ origin: PARTNER }`: no credentials, nothing exposed. */
+const PARTNER_ONLY = {
+  status: 200,
+  body: 'ok',
+  headers: { 'access-control-allow-origin': PARTNER, vary: 'Origin' },
+};
 
-function granted(origin: string, extra: Record<string, string> = {}): object {
-  return {
-    status: 204,
-    body: '',
-    headers: {
-      'access-control-allow-origin': origin,
-      'access-control-allow-methods': DEFAULT_METHODS,
-      ...extra,
-      vary: VARY_PREFLIGHT,
-    },
-  };
+const SMUGGLED = '{"credentials":true,"exposedHeaders":["x-secret"]}';
+
+/** A controller at `/path` whose handler has `@AllowOrigin(PARTNER, options)`. */
+function decorated(path: string, options: unknown): new () => unknown {
+  @Controller(path)
+  class DecoratedController {
+    @AllowOrigin(PARTNER, options as AllowOriginOptions)
+    @Get()
+    read(): string {
+      return 'ok';
+    }
+  }
+  return DecoratedController;
 }
 
-@Controller('users')
-class UsersController {
-  @Get(':id')
-  find(): string {
-    return 'find';
-  }
-
-  @AllowOrigin(ADMIN, { credentials: true })
-  @Delete(':id')
-  remove(): string {
-    return 'remove';
-  }
-}
-
-describe.each(platforms)('preflights routed by path parameters, on %s', (platform) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer(platform, {
-      imports: [CorsModule.forRoot({ origin: APP })],
-      controllers: [UsersController],
-    });
-  });
-  afterAll(() => server.close());
-
-  it('answers OPTIONS /users/42 asking for DELETE with the policy of @Delete(":id")', async () => {
-    expect(await preflight(server, '/users/42', ADMIN, 'DELETE')).toEqual(
-      granted(ADMIN, { 'access-control-allow-credentials': 'true' }),
-    );
-    expect(await preflight(server, '/users/42', APP, 'DELETE')).toEqual(REFUSED_PREFLIGHT);
-  });
-
-  it('answers the same path asking for GET with the policy of @Get(":id")', async () => {
-    expect(await preflight(server, '/users/42', APP, 'GET')).toEqual(granted(APP));
-    expect(await preflight(server, '/users/42', ADMIN, 'GET')).toEqual(REFUSED_PREFLIGHT);
-  });
-
-  it('ignores the query string when routing', async () => {
-    expect((await preflight(server, '/users/42?fields=name', ADMIN, 'DELETE')).status).toBe(204);
-  });
-
-  it('answers a path that matches no route with the module policy', async () => {
-    expect(await preflight(server, '/users/42/extra', ADMIN, 'DELETE')).toEqual(REFUSED_PREFLIGHT);
-    expect(await preflight(server, '/users/42/extra', APP, 'DELETE')).toEqual(granted(APP));
-  });
-
-  it('gives actual requests the policy of the route that serves them', async () => {
-    expect(await send(server, 'DELETE', '/users/42', { origin: ADMIN })).toEqual({
-      status: 200,
-      body: 'remove',
-      headers: {
-        'access-control-allow-origin': ADMIN,
-        'access-control-allow-credentials': 'true',
-        vary: 'Origin',
-      },
-    });
-    expect(await send(server, 'GET', '/users/42', { origin: ADMIN })).toEqual({
-      status: 200,
-      body: 'find',
-      headers: { vary: 'Origin' },
-    });
-  });
-});
-
-@Controller('people')
-class PeopleController {
-  // Declared before 'me': Express tries routes in order, Fastify prefers the static segment.
-  @AllowOrigin(ADMIN)
-  @Get(':id')
-  find(): string {
-    return 'find';
-  }
-
-  @AllowOrigin(APP)
-  @Get('me')
-  me(): string {
-    return 'me';
-  }
-}
-
-describe.each(platforms)('a static segment next to a parameter, on %s', (platform) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer(platform, {
-      imports: [CorsModule.forRoot()],
-      controllers: [PeopleController],
-    });
-  });
-  afterAll(() => server.close());
-
-  it('answers the preflight for /people/me with the policy of the handler the platform dispatches to', async () => {
-    const served = (await send(server, 'GET', '/people/me')).body;
-    // Express: first registered match (':id'); Fastify (find-my-way): the static route.
-    expect(served).toBe(platform === 'express' ? 'find' : 'me');
-    const allowed = served === 'me' ? APP : ADMIN;
-    const refused = served === 'me' ? ADMIN : APP;
-    expect(await preflight(server, '/people/me', allowed, 'GET')).toEqual(granted(allowed));
-    expect(await preflight(server, '/people/me', refused, 'GET')).toEqual(REFUSED_PREFLIGHT);
-    expect((await send(server, 'GET', '/people/me', { origin: allowed })).headers).toEqual({
-      'access-control-allow-origin': allowed,
-      vary: 'Origin',
-    });
-  });
-});
-
-@Controller('accounts')
-class AccountsController {
-  @AllowOrigin(ADMIN)
-  @Delete(':id')
-  remove(): string {
-    return 'remove';
-  }
-}
-
-@AllowOrigin('*')
-@Controller('health')
-class HealthController {
+@Controller('plain')
+class PlainController {
   @Get()
-  check(): string {
+  read(): string {
     return 'ok';
   }
 }
 
-describe.each(platforms)('a global prefix, on %s', (platform) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer(
-      platform,
-      {
-        imports: [CorsModule.forRoot({ origin: APP })],
-        controllers: [AccountsController, HealthController],
-      },
-      (app) => app.setGlobalPrefix('api', { exclude: ['health'] }),
+async function withServer(
+  start: () => Promise<TestServer>,
+  use: (server: TestServer) => Promise<void>,
+): Promise<void> {
+  const server = await start();
+  try {
+    await use(server);
+  } finally {
+    await server.close();
+  }
+}
+
+describe.each(platforms)('decorator options that name prototype keys, on %s', (platform) => {
+  it.each([
+    ['__proto__', `{"__proto__":${SMUGGLED}}`],
+    ['constructor', `{"constructor":${SMUGGLED}}`],
+  ])('refuses %s (parsed from JSON) at start-up with CorsConfigError', async (name, json) => {
+    const error = await startupError(() =>
+      startServer(platform, {
+        imports: [CorsModule.forRoot()],
+        controllers: [decorated('smuggled', JSON.parse(json))],
+      }),
     );
-  });
-  afterAll(() => server.close());
-
-  it('routes a preflight under the prefix to its handler', async () => {
-    expect(await preflight(server, '/api/accounts/9', ADMIN, 'DELETE')).toEqual(granted(ADMIN));
-  });
-
-  it('does not route the path without the prefix to that handler', async () => {
-    expect(await preflight(server, '/accounts/9', ADMIN, 'DELETE')).toEqual(REFUSED_PREFLIGHT);
+    expect(error).toBeInstanceOf(CorsConfigError);
+    const { message, issues } = error as CorsConfigError;
+    expect(issues.map((issue) => issue.option)).toEqual([name]);
+    expect(message).toContain(`DecoratedController.read: "${name}" is not a CORS option`);
+    expect(message).not.toContain('[object Object]');
+    expect(message).not.toContain('function Object');
   });
 
-  it('routes a path excluded from the prefix to its handler', async () => {
-    expect((await send(server, 'GET', '/health', { origin: EVIL })).headers).toEqual({
-      'access-control-allow-origin': '*',
-    });
-    expect((await send(server, 'GET', '/api/health', { origin: EVIL })).headers).toEqual({
-      vary: 'Origin',
-    });
+  it('refuses, at start-up, options a decorator object only inherits', async () => {
+    const inheriting = Object.create(JSON.parse(SMUGGLED) as object) as AllowOriginOptions;
+    const error = await startupError(() =>
+      startServer(platform, {
+        imports: [CorsModule.forRoot()],
+        controllers: [decorated('inherits', inheriting)],
+      }),
+    );
+    expect(error).toBeInstanceOf(CorsConfigError);
+    expect((error as CorsConfigError).message).toContain(
+      'DecoratedController.read: "credentials" is inherited',
+    );
   });
 });
 
-@AllowOrigin(APP)
-@Controller({ path: 'orders', version: '1' })
-class OrdersV1Controller {
-  @Delete(':id')
-  remove(): string {
-    return 'v1';
-  }
-}
+describe('module defaults that name prototype keys', () => {
+  it.each(['__proto__', 'constructor'])(
+    'refuses %s (parsed from JSON) where CorsModule.forRoot() is called',
+    (name) => {
+      const options = JSON.parse(`{"origin":"${PARTNER}","${name}":${SMUGGLED}}`) as CorsOptions;
+      expect(() => CorsModule.forRoot(options)).toThrow(CorsConfigError);
+      expect(() => CorsModule.forRoot(options)).toThrow(
+        `CorsModule defaults: "${name}" is not a CORS option`,
+      );
+    },
+  );
+});
 
-@AllowOrigin(ADMIN)
-@Controller({ path: 'orders', version: '2' })
-class OrdersV2Controller {
-  @Delete(':id')
-  remove(): string {
-    return 'v2';
-  }
-
-  @AllowOrigin(EVIL)
-  @Version('3')
-  @Get(':id')
-  find(): string {
-    return 'v3';
-  }
-}
-
-describe.each(platforms)('URI versioning, on %s', (platform) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer(
-      platform,
-      { imports: [CorsModule.forRoot()], controllers: [OrdersV1Controller, OrdersV2Controller] },
-      (app) => app.enableVersioning({ type: VersioningType.URI }),
+describe('inherited module defaults', () => {
+  it('refuses options the defaults object only inherits, where CorsModule.forRoot() is called', () => {
+    const defaults = Object.create(JSON.parse(SMUGGLED) as object) as CorsOptions;
+    defaults.origin = PARTNER;
+    expect(() => CorsModule.forRoot(defaults)).toThrow(
+      'CorsModule defaults: "credentials" is inherited',
     );
-  });
-  afterAll(() => server.close());
-
-  it('routes each version path to the policy of its controller', async () => {
-    expect(await preflight(server, '/v1/orders/5', APP, 'DELETE')).toEqual(granted(APP));
-    expect(await preflight(server, '/v1/orders/5', ADMIN, 'DELETE')).toEqual(REFUSED_PREFLIGHT);
-    expect(await preflight(server, '/v2/orders/5', ADMIN, 'DELETE')).toEqual(granted(ADMIN));
-    expect(await preflight(server, '/v2/orders/5', APP, 'DELETE')).toEqual(REFUSED_PREFLIGHT);
-  });
-
-  it("routes a handler's own version to its policy", async () => {
-    expect(await preflight(server, '/v3/orders/5', EVIL, 'GET')).toEqual(granted(EVIL));
-    expect(await preflight(server, '/v2/orders/5', EVIL, 'GET')).toEqual(REFUSED_PREFLIGHT);
   });
 });
 
-@AllowOrigin(APP)
-@Controller({ path: 'reports', version: '1' })
-class ReportsV1Controller {
-  @Get()
-  list(): string {
-    return 'v1';
-  }
-}
-
-@AllowOrigin(ADMIN)
-@Controller({ path: 'reports', version: '2' })
-class ReportsV2Controller {
-  @Get()
-  list(): string {
-    return 'v2';
-  }
-}
-
-@AllowOrigin(APP)
-@Controller({ path: 'invoices', version: ['1', '2'] })
-class InvoicesController {
-  @Get()
-  list(): string {
-    return 'invoices';
-  }
-}
-
-@AllowOrigin(APP)
-@Controller({ path: 'invoices', version: '3' })
-class InvoicesV3Controller {
-  @Get()
-  list(): string {
-    return 'invoices v3';
-  }
-}
-
-describe.each(platforms)('header versioning, on %s', (platform) => {
-  let server: TestServer;
-  const decisions: CorsDecision[] = [];
-  beforeAll(async () => {
-    server = await startServer(
-      platform,
-      {
-        imports: [CorsModule.forRoot({ onDecision: (decision) => decisions.push(decision) })],
-        controllers: [
-          ReportsV1Controller,
-          ReportsV2Controller,
-          InvoicesController,
-          InvoicesV3Controller,
-        ],
-      },
-      (app) => app.enableVersioning({ type: VersioningType.HEADER, header: 'X-API-Version' }),
-    );
-  });
-  afterAll(() => server.close());
-
-  it('refuses a preflight that could reach versions with different policies, and says why', async () => {
-    decisions.length = 0;
-    expect(await preflight(server, '/reports', APP, 'GET')).toEqual(REFUSED_PREFLIGHT);
-    expect(await preflight(server, '/reports', ADMIN, 'GET')).toEqual(REFUSED_PREFLIGHT);
-    expect(decisions.map(({ reason, detail }) => ({ reason, detail }))).toEqual([
-      { reason: 'route-ambiguous', detail: 'GET /reports' },
-      { reason: 'route-ambiguous', detail: 'GET /reports' },
-    ]);
-  });
-
-  it('answers a preflight whose possible versions share one policy', async () => {
-    expect(await preflight(server, '/invoices', APP, 'GET')).toEqual(granted(APP));
-    expect(await preflight(server, '/invoices', ADMIN, 'GET')).toEqual(REFUSED_PREFLIGHT);
-  });
-
-  it('gives an actual request the policy of the version it asks for', async () => {
-    expect(await send(server, 'GET', '/reports', { origin: ADMIN, 'x-api-version': '2' })).toEqual({
-      status: 200,
-      body: 'v2',
-      headers: { 'access-control-allow-origin': ADMIN, vary: 'Origin' },
-    });
-    expect(await send(server, 'GET', '/reports', { origin: ADMIN, 'x-api-version': '1' })).toEqual({
-      status: 200,
-      body: 'v1',
-      headers: { vary: 'Origin' },
-    });
+describe.each(platforms)('a polluted Object.prototype, on %s', (platform) => {
+  it('grants no credentials and exposes nothing that no option object of the app sets', async () => {
+    const prototype = Object.prototype as Record<string, unknown>;
+    prototype.credentials = true;
+    prototype.exposedHeaders = ['x-secret'];
+    try {
+      // The app's own options are read as ever.
+      expect(() => CorsModule.forRoot({ origin: PARTNER, credentials: true })).not.toThrow();
+      await withServer(
+        () =>
+          startServer(platform, {
+            imports: [CorsModule.forRoot({ origin: PARTNER })],
+            controllers: [PlainController, decorated('decorated', { maxAge: 60 })],
+          }),
+        async (server) => {
+          expect(await sendRaw(server, 'GET', '/plain', { origin: PARTNER })).toEqual(PARTNER_ONLY);
+          expect(await sendRaw(server, 'GET', '/decorated', { origin: PARTNER })).toEqual(
+            PARTNER_ONLY,
+          );
+        },
+      );
+    } finally {
+      delete prototype.credentials;
+      delete prototype.exposedHeaders;
+    }
   });
 });
 
-@AllowOrigin(APP)
-@Controller('files')
-class FilesController {
-  @Get('*')
+// Declarations written alike, apart, are one policy: a preflight that could reach either route
+// is answered, not refused as ambiguous.
+@AllowOrigin([PARTNER], { credentials: true, exposedHeaders: ['x-id'] })
+@Controller({ path: 'shared', version: '1' })
+class SharedV1Controller {
+  @Get()
   read(): string {
-    return 'file';
+    return 'v1';
   }
 }
 
-describe.each(platforms)('a wildcard route, on %s', (platform) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer(platform, {
-      imports: [CorsModule.forRoot()],
-      controllers: [FilesController],
-    });
-  });
-  afterAll(() => server.close());
-
-  it('routes any depth under the wildcard to its handler', async () => {
-    expect(await preflight(server, '/files/a/b/c.txt', APP, 'GET')).toEqual(granted(APP));
-    expect(await preflight(server, '/files/a/b/c.txt', EVIL, 'GET')).toEqual(REFUSED_PREFLIGHT);
-    expect(await send(server, 'GET', '/files/a/b/c.txt', { origin: APP })).toEqual({
-      status: 200,
-      body: 'file',
-      headers: { 'access-control-allow-origin': APP, vary: 'Origin' },
-    });
-  });
-});
-
-@AllowOrigin(ADMIN)
-@Controller('stats')
-class StatsController {
+@AllowOrigin([PARTNER], { credentials: true, exposedHeaders: ['x-id'] })
+@Controller({ path: 'shared', version: '2' })
+class SharedV2Controller {
   @Get()
-  list(): string {
-    return 'stats';
+  read(): string {
+    return 'v2';
   }
 }
 
-@Module({ controllers: [StatsController] })
-class AdminModule {}
-
-describe.each(platforms)('module paths from RouterModule, on %s', (platform) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer(platform, {
-      imports: [
-        CorsModule.forRoot({ origin: APP }),
-        AdminModule,
-        RouterModule.register([{ path: 'admin', module: AdminModule }]),
-      ],
-    });
-  });
-  afterAll(() => server.close());
-
-  it('routes a preflight under the module path to its handler', async () => {
-    expect(await preflight(server, '/admin/stats', ADMIN, 'GET')).toEqual(granted(ADMIN));
-    expect(await preflight(server, '/stats', ADMIN, 'GET')).toEqual(REFUSED_PREFLIGHT);
-  });
-});
-
-@AllowOrigin(ADMIN)
-@Controller({ path: 'dashboard', host: 'admin.example.test' })
-class AdminHostController {
-  @Get()
-  show(): string {
-    return 'admin dashboard';
-  }
-}
-
-describe.each(platforms)('host-bound controllers, on %s', (platform) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer(platform, {
-      imports: [CorsModule.forRoot({ origin: APP })],
-      controllers: [AdminHostController],
-    });
-  });
-  afterAll(() => server.close());
-
-  it('routes a preflight for the bound host to the controller', async () => {
-    const headers = {
-      host: 'admin.example.test',
-      origin: ADMIN,
-      'access-control-request-method': 'GET',
-    };
-    expect(await sendRaw(server, 'OPTIONS', '/dashboard', headers)).toEqual(granted(ADMIN));
-  });
-
-  it('answers a preflight for another host with the module policy', async () => {
-    const headers = {
-      host: 'www.example.test',
-      origin: ADMIN,
-      'access-control-request-method': 'GET',
-    };
-    expect(await sendRaw(server, 'OPTIONS', '/dashboard', headers)).toEqual(REFUSED_PREFLIGHT);
-    expect(await sendRaw(server, 'OPTIONS', '/dashboard', { ...headers, origin: APP })).toEqual(
-      granted(APP),
+describe.each(platforms)('declarations that merge to equal options, on %s', (platform) => {
+  it('are one policy to a preflight that could reach either route', async () => {
+    await withServer(
+      () =>
+        startServer(
+          platform,
+          {
+            imports: [CorsModule.forRoot()],
+            controllers: [SharedV1Controller, SharedV2Controller],
+          },
+          (app) => app.enableVersioning({ type: VersioningType.HEADER, header: 'x-api-version' }),
+        ),
+      async (server) => {
+        const answer = await preflight(server, '/shared', PARTNER, 'GET');
+        expect(answer.status).toBe(204);
+        expect(answer.headers['access-control-allow-origin']).toBe(PARTNER);
+        expect(answer.headers['access-control-allow-credentials']).toBe('true');
+      },
     );
   });
 });

@@ -6,47 +6,18 @@ import {
   type CorsOptions,
   type CorsPolicy,
 } from '@cors/core';
-import {
-  RequestMethod,
-  VERSION_NEUTRAL,
-  VersioningType,
-  type VersioningOptions,
-} from '@nestjs/common';
-import type { VersionValue } from '@nestjs/common/interfaces/version-options.interface.js';
-import {
-  HOST_METADATA,
-  METHOD_METADATA,
-  MODULE_PATH,
-  PATH_METADATA,
-  VERSION_METADATA,
-} from '@nestjs/common/constants.js';
-import { addLeadingSlash } from '@nestjs/common/utils/shared.utils.js';
-import { MetadataScanner, type ApplicationConfig, type ModulesContainer } from '@nestjs/core';
-import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
-import { pathToRegexp } from 'path-to-regexp';
+import type { VersioningOptions } from '@nestjs/common';
 import type { AllowOriginDeclaration } from './allow-origin.decorator.js';
 import { ALLOW_ORIGIN_METADATA, DISABLE_CORS_METADATA } from './constants.js';
+import type { CollectedRoute, CollectedRoutes } from './route-collection.js';
 
-/** One route as the platform registers it, with the CORS policy of its handler. */
-export interface RouteEntry<Request> {
-  /** `GET`, `DELETE`, … or `ALL` for `@All()`. */
-  readonly method: string;
-  /** The full path as registered: global prefix, module, controller and handler paths, URI version. */
-  readonly path: string;
-  /** `@Controller({ host })`: the route serves only requests for these host names. */
-  readonly hosts: readonly RegExp[] | undefined;
-  /** Header, media-type or custom versioning: the route serves only requests of this version. */
-  readonly version: VersionValue | undefined;
-  /**
-   * The constraints Nest gives the route on Fastify: `@RouteConstraints()` and the version (as
-   * FastifyAdapter registers them); Express ignores them.
-   */
-  readonly constraints?: Readonly<Record<string, unknown>> | undefined;
+/** One route with the CORS policy of its handler. */
+export interface RouteEntry<Request> extends Omit<CollectedRoute, 'controller' | 'name'> {
   /** The handler's policy; `undefined` means no grant (`@DisableCors()`, or no policy applies). */
   readonly policy: CorsPolicy<Request> | undefined;
 }
 
-/** Every route of the app with its policy, built once at bootstrap. */
+/** Every route of the app with its policy, built at bootstrap (and again on a reconfiguration). */
 export interface RoutePolicies<Request> {
   /** In the order Nest registers them, which is the order Express tries them. */
   readonly routes: readonly RouteEntry<Request>[];
@@ -56,14 +27,7 @@ export interface RoutePolicies<Request> {
   readonly versioning: VersioningOptions | undefined;
 }
 
-/** Where the routes come from: Nest's modules and the app's prefix and versioning settings. */
-export interface RouteSources {
-  readonly modules: ModulesContainer;
-  readonly config: ApplicationConfig;
-  /** The platform's spelling of a path (Express turns a legacy `*` into `{*path}`). */
-  readonly normalizePath: (path: string) => string;
-}
-
+/** `@AllowOrigin()` or `@DisableCors()` on one class or method, as read (and checked) once. */
 type Declaration =
   | { readonly kind: 'allow'; readonly declaration: AllowOriginDeclaration }
   | { readonly kind: 'disable' };
@@ -84,74 +48,84 @@ export function checkModuleDefaults<Request>(
 }
 
 /**
- * Builds the route table: every handler's path(s) exactly as Nest registers them (it reuses
- * Nest's own `RoutePathFactory`), each with its merged policy. Each distinct set of options is
- * compiled once. Throws one `CorsConfigError` listing every bad declaration.
+ * Gives every route its merged, compiled policy. Policies are kept by the identity of the
+ * declarations a route inherits (its controller's and its handler's), so the handlers of one
+ * controller share one policy without comparing anything; a new combination of declarations
+ * whose merged options equal an earlier one's shares that policy too (so that routes declared
+ * alike are one policy to a preflight, not an ambiguity). Throws one `CorsConfigError` listing
+ * every bad declaration.
  */
 export function buildRoutePolicies<Request>(
-  sources: RouteSources,
+  collected: CollectedRoutes,
   defaults: CorsOptions<Request>,
 ): RoutePolicies<Request> {
   const issues: CorsConfigIssue[] = [];
-  const compiler = new PolicyCompiler<Request>(issues);
-  const versioning = sources.config.getVersioning();
+  const compiled: { options: CorsOptions<Request>; policy: CorsPolicy<Request> | undefined }[] = [];
+  const compile = (options: CorsOptions<Request>, where: string) => {
+    const known = compiled.find((entry) => sameRecord(entry.options, options));
+    if (known !== undefined) return known.policy;
+    let policy: CorsPolicy<Request> | undefined;
+    try {
+      policy = createCorsPolicy(options);
+    } catch (error) {
+      if (!(error instanceof CorsConfigError)) throw error;
+      // Reported once per distinct set of options, naming the first route that has it.
+      for (const issue of error.issues)
+        issues.push({ ...issue, message: `${where}: ${issue.message}` });
+    }
+    compiled.push({ options, policy });
+    return policy;
+  };
   const fallback =
-    defaults.origin === undefined ? undefined : compiler.compile(defaults, 'CorsModule defaults');
+    defaults.origin === undefined ? undefined : compile(defaults, 'CorsModule defaults');
+
   // Read once per class and per handler (a handler may have several paths), so that each
-  // conflicting declaration is reported once.
+  // conflicting declaration is reported once, and each is one object to key policies by.
   const declarations = new Map<object, Declaration | undefined>();
-  const declarationOf = (
-    target: object,
-    read: () => Declaration | undefined,
-  ): Declaration | undefined => {
+  const declarationOf = (target: object, read: () => Declaration | undefined) => {
     if (!declarations.has(target)) declarations.set(target, read());
     return declarations.get(target);
   };
+  // By the controller's declaration, then the handler's (`null`: none inherited from there).
+  const policies = new Map<
+    Declaration | null,
+    Map<Declaration | null, CorsPolicy<Request> | undefined>
+  >();
 
-  const routes = collectRoutes(sources).map((route): RouteEntry<Request> => {
-    const controller = declarationOf(route.controller, () =>
-      readControllerDeclaration(route.controller, issues),
+  const routes = collected.routes.map(({ controller, name, ...route }): RouteEntry<Request> => {
+    const controllerDeclaration = declarationOf(controller, () =>
+      readControllerDeclaration(controller, issues),
     );
-    const handler = declarationOf(route.handlerFunction, () =>
-      readDeclaration(route.handlerFunction, route.handler, issues),
+    const handlerDeclaration = declarationOf(route.handler, () =>
+      readDeclaration(route.handler, name, issues),
     );
-    const options = resolveRouteOptions(defaults, controller, handler);
-    return {
-      method: route.method,
-      path: route.path,
-      hosts: route.hosts,
-      version: route.version,
-      constraints: route.constraints,
-      policy: options === undefined ? undefined : compiler.compile(options, route.handler),
-    };
+    // The most specific declaration wins (SPEC): the handler's, else the controller's, else the
+    // module defaults, which give every route their policy only when they name an origin.
+    if (handlerDeclaration?.kind === 'disable') return { ...route, policy: undefined };
+    const inherited = controllerDeclaration?.kind === 'allow' ? controllerDeclaration : null;
+    const own = handlerDeclaration ?? null;
+    if (own === null && inherited === null) {
+      // A controller's @DisableCors() (a handler's @AllowOrigin() overrides it, above).
+      return { ...route, policy: controllerDeclaration === undefined ? fallback : undefined };
+    }
+    let byHandler = policies.get(inherited);
+    if (byHandler === undefined) policies.set(inherited, (byHandler = new Map()));
+    if (!byHandler.has(own)) {
+      const chain = [inherited, own].flatMap((entry) =>
+        entry?.kind === 'allow' ? [entry.declaration] : [],
+      );
+      byHandler.set(own, compile(mergeDeclarations(defaults, chain), name));
+    }
+    return { ...route, policy: byHandler.get(own) };
   });
   if (issues.length > 0) throw new CorsConfigError(issues);
-  return { routes, fallback, versioning };
+  return { routes, fallback, versioning: collected.versioning };
 }
 
 /**
- * The options of one route. The most specific declaration wins (SPEC): a handler's decorator,
- * else its controller's, else the module defaults. `@AllowOrigin()` options are merged option by
- * option over the controller's and the module's; `undefined` means no grant.
+ * `@AllowOrigin()` options merged option by option over the defaults, outermost first; the
+ * innermost declared origin wins. No origin anywhere: the core's default, '*' (SPEC).
  */
-function resolveRouteOptions<Request>(
-  defaults: CorsOptions<Request>,
-  controller: Declaration | undefined,
-  handler: Declaration | undefined,
-): CorsOptions<Request> | undefined {
-  if (handler?.kind === 'disable') return undefined;
-  if (handler?.kind === 'allow') {
-    // A handler's @AllowOrigin() overrides its controller's @DisableCors(): nothing is inherited then.
-    const inherited = controller?.kind === 'allow' ? [controller.declaration] : [];
-    return mergeDeclarations(defaults, [...inherited, handler.declaration]);
-  }
-  if (controller?.kind === 'disable') return undefined;
-  if (controller?.kind === 'allow') return mergeDeclarations(defaults, [controller.declaration]);
-  // SPEC: defaults that name an origin give every route their policy; otherwise only decorated
-  // routes answer cross-origin requests.
-  return defaults.origin === undefined ? undefined : defaults;
-}
-
 function mergeDeclarations<Request>(
   defaults: CorsOptions<Request>,
   declarations: readonly AllowOriginDeclaration[],
@@ -162,7 +136,6 @@ function mergeDeclarations<Request>(
   for (const { origin } of declarations) {
     if (origin !== undefined) merged.origin = origin as CorsOptions<Request>['origin'];
   }
-  // No origin anywhere: the core's default, '*' (SPEC: "With no arguments … or '*'").
   return merged;
 }
 
@@ -232,201 +205,25 @@ function readControllerDeclaration(
   return undefined;
 }
 
-interface CollectedRoute {
-  readonly method: string;
-  readonly path: string;
-  readonly hosts: readonly RegExp[] | undefined;
-  readonly version: VersionValue | undefined;
-  readonly constraints: Readonly<Record<string, unknown>> | undefined;
-  readonly controller: object;
-  readonly handlerFunction: object;
-  readonly handler: string;
-}
-
 /**
- * Every route, in the order Nest's RoutesResolver and RouterExplorer register them: modules,
- * their controllers, each controller path, each handler, each handler path, each URI version.
+ * Whether two records (merged options, Fastify route constraints) hold the same values: RegExps
+ * by source and flags, arrays entry by entry, everything else (functions) by identity.
  */
-function collectRoutes(sources: RouteSources): CollectedRoute[] {
-  const { modules, config, normalizePath } = sources;
-  const pathFactory = new RoutePathFactory(config);
-  const scanner = new MetadataScanner();
-  const globalPrefix = addLeadingSlash(config.getGlobalPrefix());
-  const versioning = config.getVersioning();
-  const routes: CollectedRoute[] = [];
-
-  for (const moduleRef of modules.values()) {
-    const modulePath = (Reflect.getMetadata(
-      MODULE_PATH + modules.applicationId,
-      moduleRef.metatype,
-    ) ?? Reflect.getMetadata(MODULE_PATH, moduleRef.metatype)) as string | undefined;
-    for (const wrapper of moduleRef.controllers.values()) {
-      const controller: unknown = wrapper.metatype;
-      if (typeof controller !== 'function') continue;
-      const controllerPaths = Reflect.getMetadata(PATH_METADATA, controller) as
-        | string
-        | string[]
-        | undefined;
-      if (controllerPaths === undefined) continue;
-      const hosts = compileHosts(Reflect.getMetadata(HOST_METADATA, controller));
-      const controllerVersion = versioning
-        ? ((Reflect.getMetadata(VERSION_METADATA, controller) as VersionValue | undefined) ??
-          versioning.defaultVersion)
-        : undefined;
-      const prototype = controller.prototype as Record<string, unknown>;
-      const methodNames = scanner.getAllMethodNames(prototype);
-
-      for (const ctrlPath of toPaths(controllerPaths)) {
-        for (const methodName of methodNames) {
-          const handlerFunction = prototype[methodName];
-          if (typeof handlerFunction !== 'function') continue;
-          const methodPaths = Reflect.getMetadata(PATH_METADATA, handlerFunction) as
-            | string
-            | string[]
-            | undefined;
-          if (methodPaths === undefined) continue;
-          const requestMethod = Reflect.getMetadata(
-            METHOD_METADATA,
-            handlerFunction,
-          ) as RequestMethod;
-          const methodVersion = Reflect.getMetadata(VERSION_METADATA, handlerFunction) as
-            | VersionValue
-            | undefined;
-          const version = versionFilter(methodVersion || controllerVersion, versioning);
-          const constraints = fastifyConstraints(
-            handlerFunction,
-            methodVersion || controllerVersion,
-            versioning,
-          );
-          for (const methodPath of toPaths(methodPaths)) {
-            const paths = pathFactory.create(
-              {
-                ctrlPath,
-                methodPath,
-                modulePath,
-                globalPrefix,
-                controllerVersion,
-                methodVersion,
-                versioningOptions: versioning,
-              },
-              requestMethod,
-            );
-            for (const path of paths) {
-              routes.push({
-                method: RequestMethod[requestMethod],
-                path: normalizePath(path),
-                hosts,
-                version,
-                constraints,
-                controller,
-                handlerFunction,
-                handler: `${controller.name}.${methodName}`,
-              });
-            }
-          }
-        }
-      }
-    }
-  }
-  return routes;
-}
-
-/**
- * The version a route filters requests on, as Nest's version filter does: only header, media
- * type and custom versioning filter (URI versioning is in the path), and a route that is only
- * version-neutral serves every request.
- */
-function versionFilter(
-  version: VersionValue | undefined,
-  versioning: VersioningOptions | undefined,
-): VersionValue | undefined {
-  if (!version || versioning === undefined || versioning.type === VersioningType.URI)
-    return undefined;
-  return version === VERSION_NEUTRAL ? undefined : version;
-}
-
-// `@RouteConstraints()` of @nestjs/platform-fastify (FASTIFY_ROUTE_CONSTRAINTS_METADATA), which
-// is not a dependency of this package.
-const FASTIFY_ROUTE_CONSTRAINTS = '__fastify_route_constraints__';
-
-/**
- * The constraints FastifyAdapter.injectRouteOptions registers the route with: its
- * `@RouteConstraints()`, and the version when header, media-type or custom versioning filters
- * on one (a version that is only VERSION_NEUTRAL does not).
- */
-function fastifyConstraints(
-  handler: object,
-  version: VersionValue | undefined,
-  versioning: VersioningOptions | undefined,
-): Readonly<Record<string, unknown>> | undefined {
-  const declared = Reflect.getMetadata(FASTIFY_ROUTE_CONSTRAINTS, handler) as
-    | Record<string, unknown>
-    | undefined;
-  const versioned =
-    Boolean(version) &&
-    version !== VERSION_NEUTRAL &&
-    versioning !== undefined &&
-    versioning.type !== VersioningType.URI;
-  if (declared === undefined && !versioned) return undefined;
-  return versioned ? { ...declared, version } : { ...declared };
-}
-
-function toPaths(paths: string | string[]): string[] {
-  return (Array.isArray(paths) ? paths : [paths]).map((path) => addLeadingSlash(path));
-}
-
-/** `@Controller({ host })` compiled as Nest's host filter compiles it. */
-function compileHosts(host: unknown): RegExp[] | undefined {
-  if (host === undefined) return undefined;
-  const hosts = Array.isArray(host) ? (host as unknown[]) : [host];
-  return hosts.map((entry) =>
-    entry instanceof RegExp ? entry : pathToRegexp(String(entry)).regexp,
+export function sameRecord(a: object, b: object): boolean {
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  return names.every(
+    (name) =>
+      Object.hasOwn(b, name) &&
+      sameValue((a as Record<string, unknown>)[name], (b as Record<string, unknown>)[name]),
   );
 }
 
-/** Compiles each distinct set of options once; records the problems of the bad ones. */
-class PolicyCompiler<Request> {
-  private readonly policies = new Map<string, CorsPolicy<Request> | undefined>();
-  private readonly identities = new Map<unknown, number>();
-
-  constructor(private readonly issues: CorsConfigIssue[]) {}
-
-  compile(options: CorsOptions<Request>, where: string): CorsPolicy<Request> | undefined {
-    const key = this.keyOf(options);
-    if (this.policies.has(key)) return this.policies.get(key);
-    let policy: CorsPolicy<Request> | undefined;
-    try {
-      policy = createCorsPolicy(options);
-    } catch (error) {
-      if (!(error instanceof CorsConfigError)) throw error;
-      // Reported once per distinct set of options, naming the first route that has it.
-      for (const issue of error.issues)
-        this.issues.push({ ...issue, message: `${where}: ${issue.message}` });
-    }
-    this.policies.set(key, policy);
-    return policy;
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof RegExp && b instanceof RegExp) return String(a) === String(b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((entry, index) => sameValue(entry, b[index]));
   }
-
-  /** Equal options give equal keys: functions and other objects by identity, RegExps by source. */
-  private keyOf(value: unknown): string {
-    if (value === undefined) return 'undefined';
-    if (value === null || typeof value === 'boolean' || typeof value === 'number')
-      return String(value);
-    if (typeof value === 'string') return JSON.stringify(value);
-    if (value instanceof RegExp) return `regexp:${String(value)}`;
-    if (Array.isArray(value)) return `[${value.map((entry) => this.keyOf(entry)).join(',')}]`;
-    const prototype: unknown = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
-    if (prototype === Object.prototype || prototype === null) {
-      const entries = Object.entries(value as Record<string, unknown>)
-        .filter(([, entry]) => entry !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return `{${entries.map(([name, entry]) => `${JSON.stringify(name)}:${this.keyOf(entry)}`).join(',')}}`;
-    }
-    let identity = this.identities.get(value);
-    if (identity === undefined) {
-      identity = this.identities.size;
-      this.identities.set(value, identity);
-    }
-    return `ref:${identity}`;
-  }
+  return false;
 }

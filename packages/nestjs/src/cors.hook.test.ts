@@ -1,5 +1,5 @@
 import { failingOrigins } from '@cors/conformance';
-import { createCorsPolicy, type CorsDecision } from '@cors/core';
+import type { CorsDecision } from '@cors/core';
 import {
   Catch,
   Controller,
@@ -11,6 +11,8 @@ import {
   Injectable,
   Module,
   NotFoundException,
+  Options,
+  Post,
   UnauthorizedException,
   UseFilters,
   UseGuards,
@@ -25,21 +27,9 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  createExpressCorsHook,
-  createFastifyCorsHook,
-  createRefusalReporter,
-  type FastifyReplyLike,
-  type FastifyRequestLike,
-} from './cors.middleware.js';
 import { AllowOrigin, CorsModule, DisableCors } from './index.js';
-import { createExpressRouteMatcher } from './route-matchers.js';
-import type { RoutePolicies } from './route-policies.js';
-import { createExpressRouteSelector } from './route-selection.js';
 import { platforms, preflight, send, sendRaw, startServer, type TestServer } from './test-app.js';
 
 const APP = 'https://app.example.com';
@@ -302,6 +292,48 @@ describe.each(platforms)('onDecision, on %s', (platform) => {
   });
 });
 
+@DisableCors()
+@Controller('webhook')
+class WebhookController {
+  @Post()
+  receive(): string {
+    return 'received';
+  }
+
+  @Options()
+  options(): string {
+    return 'own options';
+  }
+}
+
+describe.each(platforms)('preflightContinue on a route without a policy, on %s', (platform) => {
+  it('hands the refused preflight on to the route, as any refused preflight, and reports it', async () => {
+    const calls: CorsDecision[] = [];
+    const server = await startServer(platform, {
+      imports: [
+        CorsModule.forRoot({
+          origin: APP,
+          preflightContinue: true,
+          onDecision: (decision) => calls.push(decision),
+        }),
+      ],
+      controllers: [WebhookController],
+    });
+    try {
+      expect(await preflight(server, '/webhook', APP, 'POST')).toEqual({
+        status: 200,
+        body: 'own options',
+        headers: { vary: VARY_PREFLIGHT },
+      });
+      expect(calls.map(({ action, reason, detail }) => ({ action, reason, detail }))).toEqual([
+        { action: 'continue', reason: 'cors-disabled', detail: 'POST /webhook' },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe.each(platforms)('origin functions, on %s', (platform) => {
   it('grants from an async origin function', async () => {
     const server = await startServer(platform, {
@@ -445,97 +477,5 @@ describe.each(platforms)('hostile requests, on %s', (platform) => {
       expect(answer.headers['access-control-allow-origin']).toBeUndefined();
       expect(JSON.stringify(answer.headers)).not.toContain('example.com');
     }
-  });
-});
-
-describe('synchronous decisions', () => {
-  const table: RoutePolicies<unknown> = {
-    routes: [
-      {
-        method: 'GET',
-        path: '/hello',
-        hosts: undefined,
-        version: undefined,
-        policy: createCorsPolicy({ origin: APP }),
-      },
-    ],
-    fallback: undefined,
-    versioning: undefined,
-  };
-  const selector = createExpressRouteSelector(
-    createExpressRouteMatcher(table.routes, { caseSensitive: false, strict: false }),
-    table,
-  );
-  const report = createRefusalReporter({});
-  const headers = { origin: APP };
-
-  it('hands an Express request on in the same tick', () => {
-    const set: Record<string, unknown> = {};
-    const res = {
-      setHeader: (name: string, value: unknown) => (set[name] = value),
-      getHeader: (name: string) => set[name],
-    };
-    let handedOn = false;
-    const hook = createExpressCorsHook(selector, report, () => 'localhost');
-    hook(
-      { method: 'GET', url: '/hello', headers } as IncomingMessage,
-      res as unknown as ServerResponse,
-      () => (handedOn = true),
-    );
-    expect(handedOn).toBe(true);
-    expect(set).toEqual({ 'Access-Control-Allow-Origin': APP, Vary: 'Origin' });
-  });
-
-  it('keeps a writeHead that something earlier replaced on the response, and still keeps Origin', async () => {
-    const hook = createExpressCorsHook(selector, report, () => 'localhost');
-    const written: number[] = [];
-    const server = createServer((req, res) => {
-      // E.g. a server wrapper that records every status before the CORS hook runs.
-      const original = res.writeHead;
-      res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-        written.push(args[0] as number);
-        return (original as (...a: unknown[]) => ServerResponse).apply(this, args);
-      } as ServerResponse['writeHead'];
-      hook(req, res, () => {
-        res.setHeader('Vary', 'Accept-Language');
-        res.end('hello');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const response = await fetch(`http://127.0.0.1:${port}/hello`, { headers });
-      expect(await response.text()).toBe('hello');
-      expect(response.headers.get('vary')).toBe('Accept-Language, Origin');
-      expect(response.headers.get('access-control-allow-origin')).toBe(APP);
-      expect(written).toEqual([200]);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
-
-  it('calls a Fastify done() in the same tick', () => {
-    const set: Record<string, unknown> = {};
-    const setOnRaw: Record<string, unknown> = {};
-    const reply = {
-      raw: {
-        setHeader: (name: string, value: unknown) => (setOnRaw[name] = value),
-        getHeader: (name: string) => setOnRaw[name],
-      },
-      header: (name: string, value: unknown) => (set[name] = value),
-      getHeader: (name: string) => set[name],
-    };
-    let done = false;
-    const hook = createFastifyCorsHook(selector, report, () => 'localhost');
-    const raw = { method: 'GET', url: '/hello', headers } as IncomingMessage;
-    hook(
-      { raw, headers } as FastifyRequestLike,
-      reply as unknown as FastifyReplyLike,
-      () => (done = true),
-    );
-    expect(done).toBe(true);
-    expect(set).toEqual({ 'Access-Control-Allow-Origin': APP });
-    // Vary goes on the Node response only, where `app.use()` middleware sets theirs (issue 14).
-    expect(setOnRaw).toEqual({ 'Access-Control-Allow-Origin': APP, Vary: 'Origin' });
   });
 });

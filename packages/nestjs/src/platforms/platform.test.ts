@@ -6,7 +6,7 @@ import { All, Controller, Get, VERSION_NEUTRAL, Version, VersioningType } from '
 import type { VersioningOptions } from '@nestjs/common';
 import { RouteConstraints } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AllowOrigin, CorsModule, DisableCors } from './index.js';
+import { AllowOrigin, CorsModule, DisableCors } from '../index.js';
 import {
   platforms,
   sendRaw,
@@ -14,7 +14,7 @@ import {
   type Platform,
   type TestServer,
   startServer,
-} from './test-app.js';
+} from '../test-app.js';
 
 const PARTNER = 'https://partner.example.com';
 const MODULE = 'https://module.example.com';
