@@ -1,6 +1,6 @@
 import type { CorsOptions } from '@cors/core';
 import { throwingOrigin } from './origin-failure-rows.js';
-import { pickCorsHeaders, ROUTE_BODY } from './observe.js';
+import { ROUTE_BODY } from './observe.js';
 import type { Observation, RowRequest } from './rows.js';
 
 /**
@@ -46,7 +46,7 @@ export type CompositionRoute =
  * (`setup`), the request, and what the client must see. `expected.headers` holds every
  * `access-control-*` and `vary` header, plus the earlier middleware's other header, except on
  * error responses (status 500: which other headers those keep is the framework's business;
- * Koa's drops them all). Compare with `observeComposition`.
+ * Koa's drops them all). Run through a route driver (`fromCompositionRow`, `observeRow`).
  */
 export interface CompositionRow {
   readonly name: string;
@@ -54,28 +54,6 @@ export interface CompositionRow {
   readonly setup: CompositionSetup;
   readonly request: RowRequest;
   readonly expected: Observation;
-}
-
-/**
- * Builds the app a row describes around `cors(row.options)`, serves it (port 0, or the
- * framework's own in-process `fetch`), sends `row.request` (`sendCompositionRow`) and returns
- * what the client saw (`observeComposition`), then closes the server. Each adapter's suite
- * writes one, about a screen long; the test is then
- * `it.each(compositionRows)('$name', async (row) => expect(await drive(row)).toEqual(row.expected))`.
- */
-export type CompositionDriver = (row: CompositionRow) => Promise<Observation>;
-
-/** Sends a composition row's request to `baseUrl` with `fetch`, and observes the answer. */
-export async function sendCompositionRow(
-  baseUrl: string,
-  row: CompositionRow,
-  path = '/',
-): Promise<Observation> {
-  const response = await fetch(new URL(path, baseUrl), {
-    method: row.request.method,
-    headers: row.request.headers,
-  });
-  return observeComposition(row, response);
 }
 
 /**
@@ -107,20 +85,6 @@ export interface RawResponse {
   setHeader(name: string, value: string): unknown;
   writeHead(status: number, headers?: Record<string, string> | string[]): unknown;
   end(body: string): unknown;
-}
-
-/** What the client sees of a composition row's response, to compare with `row.expected`. */
-export async function observeComposition(
-  row: CompositionRow,
-  response: Response,
-): Promise<Observation> {
-  const body = await response.text();
-  const headers = pickCorsHeaders(response.headers);
-  const [name] = row.setup.before.header;
-  const other = response.headers.get(name);
-  // Which other headers an error response keeps is the framework's business (Koa drops them all).
-  if (other !== null && row.expected.status < 500) headers[name.toLowerCase()] = other;
-  return { status: response.status, routeRuns: body === ROUTE_BODY, headers };
 }
 
 /** The Vary the earlier middleware sets. */

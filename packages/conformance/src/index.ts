@@ -52,13 +52,10 @@ export {
   BEFORE_VARY,
   ROUTE_VARY,
   compositionRows,
-  observeComposition,
   rawWriteRows,
-  sendCompositionRow,
   writeRawRoute,
 } from './composition-rows.js';
 export type {
-  CompositionDriver,
   CompositionRoute,
   CompositionRow,
   CompositionSetup,
