@@ -1,10 +1,5 @@
-import {
-  isPromiseLike,
-  toCorsPolicy,
-  type CorsDecision,
-  type CorsOptions,
-  type ReconfigurableCorsPolicy,
-} from '@cors/core';
+import { isPromiseLike, toCorsPolicy } from '@cors/core';
+import type { CorsDecision, CorsOptions, ReconfigurableCorsPolicy } from '@cors/core';
 import type { Context, Env, Input, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 

@@ -28,7 +28,8 @@ export interface RoutePolicies<Request> {
 }
 
 /** `@AllowOrigin()` or `@DisableCors()` on one class or method, as read (and checked) once. */
-type Declaration =
+/** A class's or handler's `@AllowOrigin()` (its options read and checked) or `@DisableCors()`. */
+export type Declaration =
   | { readonly kind: 'allow'; readonly declaration: AllowOriginDeclaration }
   | { readonly kind: 'disable' };
 
@@ -188,8 +189,11 @@ function readDeclaration(
   return disabled ? { kind: 'disable' } : undefined;
 }
 
-/** A controller's own declaration, else the nearest one up its class chain (inherited). */
-function readControllerDeclaration(
+/**
+ * A class's own declaration, else the nearest one up its class chain (inherited): controllers
+ * here, and WebSocket gateways (`ws/gateway-policies.ts`).
+ */
+export function readControllerDeclaration(
   controller: object,
   issues: CorsConfigIssue[],
 ): Declaration | undefined {

@@ -7,8 +7,10 @@ import {
   type CorsOptions,
   type ReconfigurableCorsPolicy,
 } from '@cors/core';
-import type { AllowOriginDeclaration } from '../allow-origin.decorator.js';
-import { ALLOW_ORIGIN_METADATA, DISABLE_CORS_METADATA } from '../constants.js';
+import {
+  readControllerDeclaration,
+  type Declaration as RouteDeclaration,
+} from '../route-policies.js';
 
 // The metadata keys of @nestjs/websockets' `@WebSocketGateway()` (its `constants.js`). Read by
 // name so that @cors/nestjs loads without @nestjs/websockets installed; a test checks that
@@ -54,7 +56,7 @@ export function buildGatewayPolicies(
     const options = (Reflect.getMetadata(GATEWAY_OPTIONS, gateway) ?? {}) as { path?: unknown };
     const port = Number(Reflect.getMetadata(PORT_METADATA, gateway) ?? 0);
     const key = serverKey(port, options.path);
-    const declaration = readGatewayDeclaration(gateway, issues);
+    const declaration = readControllerDeclaration(gateway, issues) ?? NONE;
     const list = byServer.get(key) ?? [];
     list.push({ gateway, declaration });
     byServer.set(key, list);
@@ -126,28 +128,10 @@ function gatewayOptions(declaration: Declaration, defaults: CorsOptions): CorsOp
     : { ...options, origin: [] };
 }
 
-type Declaration =
-  | { readonly kind: 'allow'; readonly declaration: AllowOriginDeclaration }
-  | { readonly kind: 'disable' }
-  | { readonly kind: 'none' };
+const NONE: Declaration = { kind: 'none' };
 
-/** A gateway's `@AllowOrigin()` or `@DisableCors()`, its own or inherited from a parent class. */
-function readGatewayDeclaration(gateway: GatewayClass, issues: CorsConfigIssue[]): Declaration {
-  const allow = Reflect.getMetadata(ALLOW_ORIGIN_METADATA, gateway) as
-    | AllowOriginDeclaration
-    | undefined;
-  const disabled = Reflect.getMetadata(DISABLE_CORS_METADATA, gateway) === true;
-  if (allow !== undefined && disabled) {
-    issues.push({
-      option: '@DisableCors',
-      value: gateway.name,
-      message: `${gateway.name} has both @AllowOrigin() and @DisableCors()`,
-      hint: 'keep the one you mean',
-    });
-  }
-  if (allow !== undefined) return { kind: 'allow', declaration: allow };
-  return disabled ? { kind: 'disable' } : { kind: 'none' };
-}
+/** A gateway's declaration, or `none`: only the module defaults apply. */
+type Declaration = RouteDeclaration | { readonly kind: 'none' };
 
 function sameDeclaration(a: Declaration, b: Declaration): boolean {
   if (a.kind !== 'allow' || b.kind !== 'allow') return a.kind === b.kind;
