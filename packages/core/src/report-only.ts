@@ -4,7 +4,7 @@ import type { CorsDecision, RefusalReason } from './decision.js';
 import { readOwnOptions } from './merge-options.js';
 import type { CorsOptions } from './options.js';
 import { isPromiseLike } from './origin/matcher.js';
-import { explainRefusal, type CorsRequest } from './policy.js';
+import { explainRefusal } from './policy.js';
 
 /** What a candidate policy would have done with a request its enforced policy answered. */
 export type CorsReportOutcome = 'would-refuse' | 'would-allow' | 'would-fail';
