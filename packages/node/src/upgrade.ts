@@ -67,8 +67,10 @@ export function corsVerifyClient(
   const check = createUpgradeCheck(source, options);
   // Two declared parameters: `ws` reads `verifyClient.length` to choose the callback form.
   return (info, callback) => {
-    check(info.req, (decision) =>
-      decision.action === 'continue' ? callback(true) : callback(false, decision.status),
+    check(
+      info.req,
+      () => callback(true),
+      (status) => callback(false, status),
     );
   };
 }
@@ -91,10 +93,11 @@ export function corsUpgrade(
 ): UpgradeListener {
   const check = createUpgradeCheck(source, options);
   return (request, socket, head) => {
-    check(request, (decision) => {
-      if (decision.action === 'continue') listener(request, socket, head);
-      else refuseHandshake(socket, decision.status);
-    });
+    check(
+      request,
+      () => listener(request, socket, head),
+      (status) => refuseHandshake(socket, status),
+    );
   };
 }
 
@@ -112,22 +115,25 @@ export function corsAllowRequest(
   options: UpgradeHelperOptions = {},
 ): CorsAllowRequest {
   const check = createUpgradeCheck(source, options);
+  // The message reaches the client (engine.io's 403 body): it names no origin.
   return (request, callback) => {
-    check(request, (decision) =>
-      // The message reaches the client (engine.io's 403 body): it names no origin.
-      decision.allowed ? callback(null, true) : callback('origin not allowed', false),
+    check(
+      request,
+      () => callback(null, true),
+      () => callback('origin not allowed', false),
     );
   };
 }
 
 /**
- * The shared part: asks the policy about the handshake and hands `done` the decision, at once
- * when it is synchronous. A failing `origin` function becomes a refusal with status 500.
+ * The shared part: asks the policy about the handshake, then calls `allow`, or `refuse` with the
+ * status to answer, at once when the decision is synchronous. A failing `origin` function
+ * becomes a refusal with status 500.
  */
 function createUpgradeCheck(
   source: UpgradePolicySource | undefined,
   { onError = reportError }: UpgradeHelperOptions,
-): (request: IncomingMessage, done: (decision: CorsDecision) => void) => void {
+): (request: IncomingMessage, allow: () => void, refuse: (status: number) => void) => void {
   const policy = toCorsPolicy<IncomingMessage>(source);
   const failed = (error: unknown, request: IncomingMessage): CorsDecision => {
     onError(error, request);
@@ -140,7 +146,11 @@ function createUpgradeCheck(
       status: 500,
     };
   };
-  return (request, done) => {
+  return (request, allow, refuse) => {
+    const done = (decision: CorsDecision): void => {
+      if (decision.action === 'continue') allow();
+      else refuse(decision.status);
+    };
     let decision: CorsDecision | Promise<CorsDecision>;
     try {
       // Node joins a repeated Origin with ", "; the core refuses that as malformed.
