@@ -66,13 +66,7 @@ export function corsVerifyClient(
 ): CorsVerifyClient {
   const check = createUpgradeCheck(source, options);
   // Two declared parameters: `ws` reads `verifyClient.length` to choose the callback form.
-  return (info, callback) => {
-    check(
-      info.req,
-      () => callback(true),
-      (status) => callback(false, status),
-    );
-  };
+  return (info, callback) => check(info.req, callback);
 }
 
 /**
@@ -92,13 +86,10 @@ export function corsUpgrade(
   options: UpgradeHelperOptions = {},
 ): UpgradeListener {
   const check = createUpgradeCheck(source, options);
-  return (request, socket, head) => {
-    check(
-      request,
-      () => listener(request, socket, head),
-      (status) => refuseHandshake(socket, status),
+  return (request, socket, head) =>
+    check(request, (allowed, status) =>
+      allowed ? listener(request, socket, head) : refuseHandshake(socket, status as number),
     );
-  };
 }
 
 /**
@@ -115,25 +106,20 @@ export function corsAllowRequest(
   options: UpgradeHelperOptions = {},
 ): CorsAllowRequest {
   const check = createUpgradeCheck(source, options);
-  // The message reaches the client (engine.io's 403 body): it names no origin.
-  return (request, callback) => {
-    check(
-      request,
-      () => callback(null, true),
-      () => callback('origin not allowed', false),
-    );
-  };
+  return (request, callback) =>
+    // The message reaches the client (engine.io's 403 body): it names no origin.
+    check(request, (allowed) => callback(allowed ? null : 'origin not allowed', allowed));
 }
 
 /**
- * The shared part: asks the policy about the handshake, then calls `allow`, or `refuse` with the
- * status to answer, at once when the decision is synchronous. A failing `origin` function
- * becomes a refusal with status 500.
+ * The shared part: asks the policy about the handshake and answers `done` as `ws`'s
+ * `verifyClient` callback is answered (`true`, or `false` and the status), at once when the
+ * decision is synchronous. A failing `origin` function becomes a refusal with status 500.
  */
 function createUpgradeCheck(
   source: UpgradePolicySource | undefined,
   { onError = reportError }: UpgradeHelperOptions,
-): (request: IncomingMessage, allow: () => void, refuse: (status: number) => void) => void {
+): (request: IncomingMessage, done: VerifyClientCallback) => void {
   const policy = toCorsPolicy<IncomingMessage>(source);
   const failed = (error: unknown, request: IncomingMessage): CorsDecision => {
     onError(error, request);
@@ -146,10 +132,10 @@ function createUpgradeCheck(
       status: 500,
     };
   };
-  return (request, allow, refuse) => {
+  return (request, callback) => {
     const done = (decision: CorsDecision): void => {
-      if (decision.action === 'continue') allow();
-      else refuse(decision.status);
+      if (decision.action === 'continue') callback(true);
+      else callback(false, decision.status);
     };
     let decision: CorsDecision | Promise<CorsDecision>;
     try {
