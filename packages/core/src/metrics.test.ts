@@ -4,20 +4,9 @@ import { combineDecisionHooks, corsMetricLabels, corsMetrics } from './metrics.j
 import type { CorsOptions } from './options.js';
 import type { CorsRequest } from './policy.js';
 import { createCorsPolicy } from './reconfigurable-policy.js';
+import { actual, preflight } from './requests.test-support.js';
 
 const APP = 'https://app.example.com';
-
-const actual = (origin?: string): CorsRequest => ({ method: 'GET', origin });
-const preflight = (
-  origin: string,
-  requestMethod = 'PUT',
-  requestHeaders?: string,
-): CorsRequest => ({
-  method: 'OPTIONS',
-  origin,
-  requestMethod,
-  requestHeaders,
-});
 
 /** Evaluates each request with a policy whose onDecision is `metrics.onDecision`. */
 function count(

@@ -5,6 +5,7 @@ import { MAX_REQUEST_HEADERS_LENGTH } from './headers.js';
 import type { CorsOptions } from './options.js';
 import { isPromiseLike } from './origin/matcher.js';
 import { classifyRequest, createCorsPolicy, explainRefusal, type CorsRequest } from './policy.js';
+import { actual, preflight } from './requests.test-support.js';
 
 const APP = 'https://app.example.com';
 const EVIL = 'https://evil.example.net';
@@ -13,18 +14,6 @@ const VARY_PREFLIGHT = [
   'Access-Control-Request-Method',
   'Access-Control-Request-Headers',
 ];
-
-const actual = (origin?: string): CorsRequest => ({ method: 'GET', origin });
-const preflight = (
-  origin: string,
-  requestMethod = 'PUT',
-  requestHeaders?: string,
-): CorsRequest => ({
-  method: 'OPTIONS',
-  origin,
-  requestMethod,
-  requestHeaders,
-});
 
 function decide(options: CorsOptions, request: CorsRequest): CorsDecision {
   const decision = createCorsPolicy(options).evaluate(request);

@@ -6,6 +6,7 @@ import { isPromiseLike } from './origin/matcher.js';
 import type { CorsRequest } from './policy.js';
 import { createCorsPolicy } from './reconfigurable-policy.js';
 import type { CorsReport } from './report-only.js';
+import { actual, preflight } from './requests.test-support.js';
 
 const APP = 'https://app.example.com';
 const OLD = 'https://old.example.com';
@@ -15,18 +16,6 @@ const VARY_PREFLIGHT = [
   'Access-Control-Request-Method',
   'Access-Control-Request-Headers',
 ];
-
-const actual = (origin?: string): CorsRequest => ({ method: 'GET', origin });
-const preflight = (
-  origin: string,
-  requestMethod = 'PUT',
-  requestHeaders?: string,
-): CorsRequest => ({
-  method: 'OPTIONS',
-  origin,
-  requestMethod,
-  requestHeaders,
-});
 
 /** What a report is checked on: its outcome, reason and detail (the candidate's decision aside). */
 type ReportSummary = Pick<CorsReport, 'outcome' | 'reason' | 'detail'> | undefined;
