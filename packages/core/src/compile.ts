@@ -184,6 +184,9 @@ export function compileOptions<Request>(
   const preflightVary = [REQUEST_METHOD, REQUEST_HEADERS];
   if (privateNetwork) preflightVary.push(REQUEST_PRIVATE_NETWORK);
   if (variesByOrigin) preflightVary.unshift(ORIGIN);
+  // Frozen: every decision shares them, and mergeVary caches their joined form (headers.ts).
+  Object.freeze(actualVary);
+  Object.freeze(preflightVary);
 
   return {
     origins,

@@ -40,26 +40,46 @@ export function isToken(value: string): boolean {
 export function parseHeaderList(value: string): string[] | undefined {
   if (value.length > MAX_REQUEST_HEADERS_LENGTH) return undefined;
   const names: string[] = [];
-  const seen = new Set<string>();
-  for (const part of value.split(',')) {
-    const name = trimOptionalWhitespace(part);
+  // A Set only for long lists: browsers send a few names, which a scan de-duplicates faster.
+  let seen: Set<string> | undefined;
+  const length = value.length;
+  let index = 0;
+  while (index <= length) {
+    // One list item: optional white space, a token, optional white space, then `,` or the end.
+    while (index < length && isOptionalWhitespace(value.charCodeAt(index))) index++;
+    const start = index;
+    let upper = false;
+    let code = 0;
+    while (index < length && (code = value.charCodeAt(index)) < 128 && TOKEN_CHARS[code] === 1) {
+      if (code >= 0x41 && code <= 0x5a) upper = true;
+      index++;
+    }
+    const end = index;
+    while (index < length && isOptionalWhitespace(value.charCodeAt(index))) index++;
+    if (index < length && value.charCodeAt(index) !== 0x2c) return undefined; // not a token
+    index++; // past the comma (or the end)
     // Fetch: an empty list item (e.g. "a,,b" or a bare "") is skipped, not an error.
-    if (name === '') continue;
-    if (!isToken(name)) return undefined;
-    const lower = name.toLowerCase();
-    if (seen.has(lower)) continue;
-    seen.add(lower);
-    names.push(lower);
+    if (end === start) continue;
+    const slice = end - start === length ? value : value.slice(start, end);
+    const name = upper ? slice.toLowerCase() : slice;
+    if (seen !== undefined) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+    } else if (names.includes(name)) {
+      continue;
+    } else if (names.length === 16) {
+      seen = new Set(names);
+      seen.add(name);
+    }
+    names.push(name);
   }
   return names;
 }
 
-function trimOptionalWhitespace(value: string): string {
-  let start = 0;
-  let end = value.length;
-  while (start < end && isOptionalWhitespace(value.charCodeAt(start))) start++;
-  while (end > start && isOptionalWhitespace(value.charCodeAt(end - 1))) end--;
-  return value.slice(start, end);
+// RFC 9110 §5.6.2 tchar, as a table of the ASCII codes (1: part of a token).
+const TOKEN_CHARS = new Uint8Array(128);
+for (const char of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
+  TOKEN_CHARS[char.charCodeAt(0)] = 1;
 }
 
 function isOptionalWhitespace(code: number): boolean {
@@ -106,8 +126,23 @@ export function mergeVary(
   return merged;
 }
 
-/** `names` joined with `, `, each name once (case-insensitive), in their first order. */
-function joinDistinct(names: readonly string[]): string {
+// What joinDistinct made of each frozen names list: policies share theirs (frozen when
+// compiled), so each is joined once.
+const joinedLists = new WeakMap<readonly string[], string>();
+
+/**
+ * `names` joined with `, `, each name once (case-insensitive), in their first order: what
+ * `mergeVary` appends them as.
+ */
+export function joinDistinct(names: readonly string[]): string {
+  if (names.length <= 1) return names.length === 1 ? (names[0] as string) : '';
+  if (!Object.isFrozen(names)) return joinNames(names);
+  let joined = joinedLists.get(names);
+  if (joined === undefined) joinedLists.set(names, (joined = joinNames(names)));
+  return joined;
+}
+
+function joinNames(names: readonly string[]): string {
   let joined = names[0] as string;
   for (let index = 1; index < names.length; index++) {
     const name = names[index] as string;

@@ -29,7 +29,7 @@ export type {
 } from './decision.js';
 export { isToken, mergeVary } from './headers.js';
 export { isPromiseLike } from './origin/matcher.js';
-export { addVary, keepVary } from './keep-vary.js';
+export { addVary, keepGrant, keepVary, releaseGrant } from './keep-vary.js';
 export type { VaryKeepingResponse } from './keep-vary.js';
 export { corsMetrics, corsMetricLabels, combineDecisionHooks } from './metrics.js';
 export type {

@@ -1,4 +1,4 @@
-import { mergeVary, VARY } from './headers.js';
+import { joinDistinct, mergeVary, VARY } from './headers.js';
 
 /**
  * The parts of Node's `http.ServerResponse` that `keepVary` uses, written out so that the core
@@ -14,10 +14,25 @@ export interface VaryKeepingResponse {
 type HeaderValue = string | number | readonly string[] | undefined;
 type WriteHead = (this: VaryKeepingResponse, ...args: unknown[]) => unknown;
 
-// The names each response keeps in its Vary. A WeakMap, not a property: a property added to a
-// response changes its shape, which costs Express and NestJS measurably (BENCHMARKS.md,
-// finding 8).
-const keptNames = new WeakMap<object, readonly string[]>();
+/** A decision kept with `keepGrant`: its headers and its `Vary` names. */
+interface KeptGrant {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly vary: readonly string[];
+}
+
+/** What a response keeps until its head is written: `Vary` names, or a grant with its names. */
+type Kept = readonly string[] | KeptGrant;
+
+// What each response keeps, in one property of its own under a symbol: set once per response,
+// it costs far less than a WeakMap entry (0.7 µs a request on Fastify, where the WeakMap's set
+// and the collector's work on its entries were a third of the whole CORS layer; BENCHMARKS.md,
+// run 11). Every response of a framework gets the same property, so they keep one shape.
+const KEPT = Symbol('@cors/core kept');
+interface KeepingResponse extends VaryKeepingResponse {
+  [KEPT]?: Kept | undefined;
+  hasHeader?(name: string): boolean;
+}
+
 // The prototypes whose writeHead is wrapped, and the wrappers, so that each is wrapped once.
 const wrappedPrototypes = new WeakSet<object>();
 const wrappers = new WeakSet<WriteHead>();
@@ -33,17 +48,72 @@ const wrappers = new WeakSet<WriteHead>();
  *
  * How: every head goes through `writeHead` (`res.end()` too, through Node's implicit header),
  * so the `writeHead` that the response inherits is wrapped once, on the prototype that holds it
- * (Node's `ServerResponse.prototype`, or a subclass's). A response with no names passes
- * straight through the wrapper. Nothing is added to the response itself, which keeps the
- * response's shape and costs Express less than replacing its `setHeader` (BENCHMARKS.md,
- * finding 8). A response whose own `writeHead` was already replaced (e.g. by `on-headers`,
- * before the CORS layer) gets that own method wrapped instead.
+ * (Node's `ServerResponse.prototype`, or a subclass's). A response with nothing kept passes
+ * straight through the wrapper. A response whose own `writeHead` was already replaced (e.g. by
+ * `on-headers`, before the CORS layer) gets that own method wrapped instead.
  */
 export function keepVary(response: VaryKeepingResponse, names: readonly string[]): void {
   if (names.length === 0) return;
-  const kept = keptNames.get(response);
-  keptNames.set(response, kept === undefined ? names : [...kept, ...names]);
-  if (kept !== undefined) return; // its writeHead already merges
+  const keeping = response as KeepingResponse;
+  const kept = keeping[KEPT];
+  if (kept === undefined) {
+    keeping[KEPT] = names;
+    wrapWriteHeadOf(keeping);
+  } else if (isNames(kept)) {
+    keeping[KEPT] = [...kept, ...names];
+  } else {
+    keeping[KEPT] = { headers: kept.headers, vary: [...kept.vary, ...names] };
+  }
+}
+
+/**
+ * Keeps a decision's grant and `Vary` names on a Node response until its head is written, for
+ * a framework that holds response headers of its own and writes them with the head (Fastify's
+ * `reply.header`): a head written past the framework (a hijacked reply writing Node's response
+ * itself, or an error answered through another reply) still gets each of `decision.headers`
+ * not set by then, and `Vary` keeps `decision.vary` as with `keepVary`. Once the framework is
+ * about to write its own headers, with the grant among them, call `releaseGrant`: a grant
+ * header the app then removed on purpose stays removed.
+ *
+ * @example
+ * for (const name in decision.headers) reply.header(name, decision.headers[name]);
+ * keepGrant(reply.raw, decision); // and releaseGrant(reply.raw) in onSend
+ */
+export function keepGrant(
+  response: VaryKeepingResponse,
+  decision: {
+    readonly headers: Readonly<Record<string, string>>;
+    readonly vary: readonly string[];
+  },
+): void {
+  const keeping = response as KeepingResponse;
+  const kept = keeping[KEPT];
+  keeping[KEPT] =
+    kept === undefined
+      ? decision
+      : {
+          headers: decision.headers,
+          vary: [...(isNames(kept) ? kept : kept.vary), ...decision.vary],
+        };
+  wrapWriteHeadOf(keeping);
+}
+
+/**
+ * The framework writes the grant kept by `keepGrant` itself: from now on the head only keeps
+ * the `Vary` names.
+ */
+export function releaseGrant(response: VaryKeepingResponse): void {
+  const keeping = response as KeepingResponse;
+  const kept = keeping[KEPT];
+  if (kept !== undefined && !isNames(kept)) keeping[KEPT] = kept.vary;
+}
+
+function isNames(kept: Kept): kept is readonly string[] {
+  return Array.isArray(kept);
+}
+
+/** Wraps the `writeHead` the response uses, once (see `keepVary`). */
+function wrapWriteHeadOf(response: KeepingResponse): void {
   const writeHead = response.writeHead as unknown as WriteHead;
   if (wrappers.has(writeHead)) return;
   if (Object.hasOwn(response, 'writeHead')) {
@@ -65,16 +135,19 @@ export function keepVary(response: VaryKeepingResponse, names: readonly string[]
   });
 }
 
-// `names` joined as mergeVary appends them, per names list (policies share theirs).
-const joinedNames = new WeakMap<readonly string[], string>();
-
 /** Whether the Vary value ends with `names`, whole tokens, as mergeVary appends them. */
 function endsWithNames(value: string, names: readonly string[]): boolean {
-  let joined = joinedNames.get(names);
-  if (joined === undefined) joinedNames.set(names, (joined = names.join(', ')));
+  const joined = joinDistinct(names);
   if (value === joined) return true;
   const start = value.length - joined.length;
   return start >= 2 && value.endsWith(joined) && value.startsWith(', ', start - 2);
+}
+
+/** `names` merged into `value`, without parsing it when they already end it (the usual case). */
+function varyWith(value: HeaderValue, names: readonly string[]): HeaderValue {
+  if (typeof value === 'string' && endsWithNames(value, names)) return value;
+  const merged = mergeVary(value, names);
+  return merged === value ? value : merged;
 }
 
 function prototypeHolding(object: object, name: string): object | undefined {
@@ -87,8 +160,8 @@ function prototypeHolding(object: object, name: string): object | undefined {
 
 function wrapWriteHead(original: WriteHead): WriteHead {
   const wrapper: WriteHead = function writeHeadKeepingVary(this, ...args) {
-    const names = keptNames.get(this);
-    if (names !== undefined && !this.headersSent) mergeAtHead(this, names, args);
+    const kept = (this as KeepingResponse)[KEPT];
+    if (kept !== undefined && !this.headersSent) mergeAtHead(this as KeepingResponse, kept, args);
     return original.apply(this, args);
   };
   wrappers.add(wrapper);
@@ -96,35 +169,118 @@ function wrapWriteHead(original: WriteHead): WriteHead {
 }
 
 /**
- * Merges `names` into the Vary the head is written with: the one set on the response, and the
- * one in `writeHead`'s headers argument, which Node applies over it (an object is copied rather
- * than changed, since it may be the caller's).
+ * Puts what the response keeps into the head about to be written: into the headers argument of
+ * `writeHead` when there is one (Node applies it over the response's own headers; an object is
+ * copied rather than changed, since it may be the caller's), otherwise onto the response.
  */
-function mergeAtHead(
-  response: VaryKeepingResponse,
-  names: readonly string[],
-  args: unknown[],
-): void {
-  const current = response.getHeader(VARY);
-  // Usually the Vary is still the one set with the names (they end it): no parse at all.
-  if (typeof current !== 'string' || !endsWithNames(current, names)) {
-    const merged = mergeVary(current, names);
-    if (merged !== current) response.setHeader(VARY, merged);
-  }
+function mergeAtHead(response: KeepingResponse, kept: Kept, args: unknown[]): void {
+  const names = isNames(kept) ? kept : kept.vary;
+  const grant = isNames(kept) ? undefined : kept.headers;
   const last = args.length - 1;
-  const headers = args[last];
-  if (last < 1 || typeof headers !== 'object' || headers === null) return;
-  if (Array.isArray(headers)) {
-    args[last] = withVaryInList(headers as readonly unknown[], names);
+  const given = last >= 1 ? args[last] : undefined;
+  if (typeof given === 'object' && given !== null && !Array.isArray(given)) {
+    args[last] = withKeptInObject(response, given as Record<string, HeaderValue>, names, grant);
     return;
   }
-  let copy: Record<string, HeaderValue> | undefined;
-  for (const name in headers) {
-    if (name.length !== 4 || name.toLowerCase() !== 'vary') continue;
-    copy ??= { ...(headers as Record<string, HeaderValue>) };
-    copy[name] = mergeVary(copy[name], names);
+  if (grant !== undefined) {
+    for (const name in grant) {
+      if (!isSetOn(response, name) && !(Array.isArray(given) && isListed(given, name))) {
+        response.setHeader(name, grant[name] as string);
+      }
+    }
   }
-  if (copy !== undefined) args[last] = copy;
+  if (names.length === 0) return;
+  const current = response.getHeader(VARY);
+  const merged = varyWith(current, names);
+  if (merged !== current) response.setHeader(VARY, merged as string);
+  if (Array.isArray(given)) args[last] = withVaryInList(given as readonly unknown[], names);
+}
+
+/**
+ * The headers object of `writeHead(status, headers)` with the kept names in its Vary and the
+ * kept grant's missing headers added (a copy when anything changes). When the object has no
+ * Vary, the response's own is merged where it is (Node keeps it); a response with no Vary at
+ * all gets it in the copy, which keeps Node's fast path for heads given whole (Fastify's).
+ */
+function withKeptInObject(
+  response: KeepingResponse,
+  headers: Record<string, HeaderValue>,
+  names: readonly string[],
+  grant: Readonly<Record<string, string>> | undefined,
+): Record<string, HeaderValue> {
+  let copy: Record<string, HeaderValue> | undefined;
+  // Fastify's keys are lowercase: looked up at once; other spellings are searched for.
+  const varyName =
+    names.length === 0 ? undefined : headers.vary !== undefined ? 'vary' : findVary(headers);
+  if (varyName !== undefined) {
+    const value = headers[varyName];
+    const merged = varyWith(value, names);
+    if (merged !== value) {
+      copy = { ...headers };
+      copy[varyName] = merged;
+    }
+  } else if (names.length > 0) {
+    const current = response.getHeader(VARY);
+    if (current !== undefined) {
+      const merged = varyWith(current, names);
+      if (merged !== current) response.setHeader(VARY, merged as string);
+    } else {
+      copy ??= { ...headers };
+      copy[VARY] = mergeVary(undefined, names);
+    }
+  }
+  if (grant !== undefined) {
+    for (const name in grant) {
+      if (isSetOn(response, name) || hasName(headers, name)) continue;
+      copy ??= { ...headers };
+      copy[name] = grant[name];
+    }
+  }
+  return copy ?? headers;
+}
+
+/** The key of a headers object that is `Vary` in some spelling, if any. */
+function findVary(headers: Record<string, HeaderValue>): string | undefined {
+  for (const name in headers) {
+    if (name.length === 4 && name.toLowerCase() === 'vary' && headers[name] !== undefined) {
+      return name;
+    }
+  }
+  return undefined;
+}
+
+/** Whether Node's response has header `name` set (any case). */
+function isSetOn(response: KeepingResponse, name: string): boolean {
+  return response.hasHeader !== undefined
+    ? response.hasHeader(name)
+    : response.getHeader(name) !== undefined;
+}
+
+/** Whether a headers object has `name`, in any case (Fastify's keys are lowercase). */
+function hasName(headers: Record<string, HeaderValue>, name: string): boolean {
+  if (headers[lowerCase(name)] !== undefined || headers[name] !== undefined) return true;
+  const lower = lowerCase(name);
+  for (const key in headers)
+    if (key.length === name.length && key.toLowerCase() === lower) return true;
+  return false;
+}
+
+/** Whether a flat `[name, value, …]` list names `name` (any case). */
+function isListed(list: readonly unknown[], name: string): boolean {
+  const lower = lowerCase(name);
+  for (let index = 0; index < list.length; index += 2) {
+    const listed = list[index];
+    if (typeof listed === 'string' && listed.toLowerCase() === lower) return true;
+  }
+  return false;
+}
+
+// The core's header names in lowercase, computed once each (they are few and fixed).
+const lowerCased = new Map<string, string>();
+function lowerCase(name: string): string {
+  let lower = lowerCased.get(name);
+  if (lower === undefined) lowerCased.set(name, (lower = name.toLowerCase()));
+  return lower;
 }
 
 /**

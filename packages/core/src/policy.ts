@@ -26,7 +26,7 @@ import {
 } from './headers.js';
 import { REFUSED_PREFLIGHT_STATUS, type CorsOptions } from './options.js';
 import { isPromiseLike, matchOrigin } from './origin/matcher.js';
-import { parseRequestOrigin } from './origin/parse.js';
+import { isRequestOrigin } from './origin/parse.js';
 import { createReportingEvaluate, explainReport } from './report-only.js';
 import { createDecideUpgrade, type UpgradeRequest } from './upgrade.js';
 
@@ -202,7 +202,7 @@ function createDecide<Request>(
       ? { kind, allowed: false, headers: {}, vary: actualVary, action: 'continue', reason, detail }
       : refusePreflight(preflightVary, policy.preflightContinue, reason, detail);
   const originRefusal = (kind: 'actual' | 'preflight', origin: string): CorsDecision =>
-    origin !== 'null' && parseRequestOrigin(origin) === undefined
+    origin !== 'null' && !isRequestOrigin(origin)
       ? refuse(kind, 'origin-malformed', truncate(origin))
       : refuse(kind, 'origin-not-allowed', origin);
 
@@ -306,16 +306,19 @@ function answerPreflight<Request>(
 
   // The length is checked first, so the token test's work is bounded; a value that is not a
   // method is never echoed (issue 18).
-  if (requestMethod.length > MAX_REQUEST_METHOD_LENGTH || !isToken(requestMethod)) {
-    return { reason: 'method-malformed', detail: truncate(requestMethod) };
-  }
+  if (requestMethod.length > MAX_REQUEST_METHOD_LENGTH) return methodMalformed(requestMethod);
   // Fetch: the requested method is compared case-sensitively with the allowed ones.
   let allowMethods: string;
   if (policy.methods.kind === 'list') {
+    // A listed method is a token (checked at start-up): only a miss needs the token test.
     if (!policy.methods.names.has(requestMethod)) {
-      return { reason: 'method-not-allowed', detail: truncate(requestMethod) };
+      return isToken(requestMethod)
+        ? { reason: 'method-not-allowed', detail: truncate(requestMethod) }
+        : methodMalformed(requestMethod);
     }
     allowMethods = policy.methods.value;
+  } else if (!isToken(requestMethod)) {
+    return methodMalformed(requestMethod);
   } else {
     // Fetch: with credentials `*` is a literal method name, so "any" reflects the request.
     allowMethods = policy.credentials ? requestMethod : '*';
@@ -353,6 +356,10 @@ function answerPreflight<Request>(
   if (askedPrivateNetwork) headers[ALLOW_PRIVATE_NETWORK] = 'true';
   if (policy.maxAge !== undefined) headers[MAX_AGE] = policy.maxAge;
   return { headers };
+}
+
+function methodMalformed(requestMethod: string): PreflightAnswer {
+  return { reason: 'method-malformed', detail: truncate(requestMethod) };
 }
 
 /** Reports a decision to `debug` and `onDecision`, each hook's errors caught; none when unset. */

@@ -2,7 +2,7 @@ import type { CompiledPolicy } from './compile.js';
 import type { CorsDecision, RefusalReason } from './decision.js';
 import { REFUSED_PREFLIGHT_STATUS } from './options.js';
 import { isPromiseLike, matchOrigin } from './origin/matcher.js';
-import { parseRequestOrigin } from './origin/parse.js';
+import { isRequestOrigin } from './origin/parse.js';
 
 /**
  * The parts of a WebSocket (or other `Upgrade`) handshake that `checkUpgrade` reads. CORS does
@@ -61,7 +61,7 @@ export function createDecideUpgrade<Request>(
         // handshake without one is not from a page: the origin check protects nothing there.
         allowed;
   const originRefusal = (origin: string): CorsDecision =>
-    origin !== 'null' && parseRequestOrigin(origin) === undefined
+    origin !== 'null' && !isRequestOrigin(origin)
       ? refuse('origin-malformed', truncate(origin))
       : refuse('origin-not-allowed', origin);
 

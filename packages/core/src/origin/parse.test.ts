@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ORIGIN_LENGTH, parseConfiguredOrigin, parseRequestOrigin } from './parse.js';
+import {
+  MAX_ORIGIN_LENGTH,
+  isRequestOrigin,
+  parseConfiguredOrigin,
+  parseRequestOrigin,
+} from './parse.js';
 
 describe('parseConfiguredOrigin: exact origins are normalized once', () => {
   it.each([
@@ -305,7 +310,8 @@ describe('parseConfiguredOrigin: every error names the value and, where it can, 
   });
 });
 
-describe('parseRequestOrigin: only one origin exactly as a browser serializes it', () => {
+// isRequestOrigin answers the same question without splitting: every row checks both.
+describe('parseRequestOrigin and isRequestOrigin: only one origin exactly as a browser serializes it', () => {
   it.each([
     ['https://app.example.com', { scheme: 'https', host: 'app.example.com', port: '' }],
     ['http://localhost:5173', { scheme: 'http', host: 'localhost', port: '5173' }],
@@ -315,8 +321,12 @@ describe('parseRequestOrigin: only one origin exactly as a browser serializes it
     ['chrome-extension://abcdefghij', { scheme: 'chrome-extension', host: 'abcdefghij', port: '' }],
     ['https://xn--bcher-kva.example', { scheme: 'https', host: 'xn--bcher-kva.example', port: '' }],
     ['https://a_b.example', { scheme: 'https', host: 'a_b.example', port: '' }],
+    ['http://[::1]', { scheme: 'http', host: '[::1]', port: '' }],
+    ['http://[::1]:8080', { scheme: 'http', host: '[::1]', port: '8080' }],
+    ['http://a.com:443', { scheme: 'http', host: 'a.com', port: '443' }],
   ])('splits %s', (value, parts) => {
     expect(parseRequestOrigin(value)).toEqual(parts);
+    expect(isRequestOrigin(value)).toBe(true);
   });
 
   it.each([
@@ -347,8 +357,11 @@ describe('parseRequestOrigin: only one origin exactly as a browser serializes it
     ['a literal *', '*'],
     ['a wildcard pattern', 'https://*.a.com'],
     ['a value longer than the bound', `https://${'a'.repeat(MAX_ORIGIN_LENGTH)}.com`],
+    ['the default port of an IPv6 host', 'http://[::1]:80'],
+    ['an IPv6 host with a port above 65535', 'http://[::1]:70000'],
   ])('refuses %s', (_what, value) => {
     expect(parseRequestOrigin(value)).toBeUndefined();
+    expect(isRequestOrigin(value)).toBe(false);
   });
 
   it('accepts a host up to the length bound and refuses one character more', () => {
@@ -356,5 +369,7 @@ describe('parseRequestOrigin: only one origin exactly as a browser serializes it
     const atBound = `${prefix}${'a'.repeat(MAX_ORIGIN_LENGTH - prefix.length)}`;
     expect(parseRequestOrigin(atBound)?.host).toHaveLength(MAX_ORIGIN_LENGTH - prefix.length);
     expect(parseRequestOrigin(`${atBound}a`)).toBeUndefined();
+    expect(isRequestOrigin(atBound)).toBe(true);
+    expect(isRequestOrigin(`${atBound}a`)).toBe(false);
   });
 });

@@ -230,3 +230,18 @@ export function parseRequestOrigin(value: string): RequestOrigin | undefined {
   if (port !== '' && (Number(port) > 65535 || DEFAULT_PORTS[scheme] === port)) return undefined;
   return { scheme, host: match[2] as string, port };
 }
+
+/**
+ * Whether a request's `Origin` is exactly one serialized origin (what `parseRequestOrigin`
+ * accepts), without splitting it: for telling a malformed origin from one merely not allowed.
+ */
+export function isRequestOrigin(value: string): boolean {
+  if (value.length > MAX_ORIGIN_LENGTH || !SERIALIZED_ORIGIN.test(value)) return false;
+  // The pattern matched, so a port is what follows the last `:` when it comes after the host
+  // begins and after any `]` of an IPv6 host.
+  const colon = value.lastIndexOf(':');
+  const hostStart = value.indexOf('://') + 3;
+  if (colon < hostStart || value.lastIndexOf(']') > colon) return true;
+  const port = value.slice(colon + 1);
+  return !(Number(port) > 65535 || DEFAULT_PORTS[value.slice(0, hostStart - 3)] === port);
+}

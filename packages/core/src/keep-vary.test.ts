@@ -1,0 +1,151 @@
+// keepVary, keepGrant and releaseGrant on Node's own http.ServerResponse: what the head says
+// whoever writes it (the framework with a headers object, as Fastify does, or a route writing
+// the response itself).
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { addVary, keepGrant, keepVary, releaseGrant } from './keep-vary.js';
+
+const GRANT = { 'Access-Control-Allow-Origin': 'https://app.example.com' } as const;
+const decision = { headers: GRANT, vary: Object.freeze(['Origin']) };
+
+function response(): ServerResponse {
+  return new ServerResponse(new IncomingMessage(new Socket()));
+}
+
+/** The head as Node serialized it: lowercase names, values joined as a client would. */
+function head(res: ServerResponse): Record<string, string> {
+  const text = (res as unknown as { _header: string | null })._header ?? '';
+  const headers: Record<string, string> = {};
+  for (const line of text.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).toLowerCase();
+    if (name === 'date' || name === 'connection' || name === 'transfer-encoding') continue;
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return headers;
+}
+
+describe('keepVary', () => {
+  it('merges the names back into a Vary the route replaced on the response', () => {
+    const res = response();
+    addVary(res, decision.vary);
+    res.setHeader('Vary', 'Accept-Language');
+    res.writeHead(200);
+    expect(head(res)).toEqual({ vary: 'Accept-Language, Origin' });
+  });
+
+  it('merges them into the Vary of a headers object, copying it rather than changing it', () => {
+    const res = response();
+    keepVary(res, decision.vary);
+    const given = { vary: 'Accept-Language', 'content-type': 'text/plain' };
+    res.writeHead(200, given);
+    expect(head(res)).toEqual({ vary: 'Accept-Language, Origin', 'content-type': 'text/plain' });
+    expect(given).toEqual({ vary: 'Accept-Language', 'content-type': 'text/plain' });
+  });
+
+  it('adds Vary to a headers object when neither it nor the response has one', () => {
+    const res = response();
+    keepVary(res, decision.vary);
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    expect(head(res)).toEqual({ vary: 'Origin', 'content-type': 'text/plain' });
+    // Nothing was set on the response itself: Node keeps the head it was given.
+    expect(res.getHeader('Vary')).toBeUndefined();
+  });
+
+  it('merges into the response Vary when a headers object has none', () => {
+    const res = response();
+    res.setHeader('Vary', 'Accept-Encoding');
+    keepVary(res, decision.vary);
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    expect(head(res)).toEqual({ vary: 'Accept-Encoding, Origin', 'content-type': 'text/plain' });
+  });
+
+  it('merges into the last Vary of a flat header list', () => {
+    const res = response();
+    keepVary(res, decision.vary);
+    res.writeHead(200, ['Vary', 'Accept-Language', 'Content-Type', 'text/plain']);
+    expect(head(res)).toEqual({ vary: 'Accept-Language, Origin', 'content-type': 'text/plain' });
+  });
+
+  it('adds the names of a second call to those kept before', () => {
+    const res = response();
+    keepVary(res, ['Origin']);
+    keepVary(res, ['Access-Control-Request-Method']);
+    res.writeHead(200, { Vary: 'Accept-Language' });
+    expect(head(res)).toEqual({
+      vary: 'Accept-Language, Origin, Access-Control-Request-Method',
+    });
+  });
+
+  it('leaves responses that keep nothing alone', () => {
+    const res = response();
+    res.writeHead(200, { Vary: 'Accept-Language' });
+    expect(head(res)).toEqual({ vary: 'Accept-Language' });
+  });
+});
+
+describe('keepGrant and releaseGrant', () => {
+  it('puts the grant on a head written past the framework (a hijacked reply)', () => {
+    const res = response();
+    keepGrant(res, decision);
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    expect(head(res)).toEqual({
+      'access-control-allow-origin': 'https://app.example.com',
+      vary: 'Origin',
+      'content-type': 'text/plain',
+    });
+  });
+
+  it('puts the grant on a head written from the response headers alone', () => {
+    const res = response();
+    keepGrant(res, decision);
+    res.setHeader('Vary', 'Accept-Language');
+    res.end('body');
+    expect(head(res)).toMatchObject({
+      'access-control-allow-origin': 'https://app.example.com',
+      vary: 'Accept-Language, Origin',
+    });
+  });
+
+  it('puts the grant into a flat header list that lacks it', () => {
+    const res = response();
+    keepGrant(res, decision);
+    res.writeHead(200, ['Content-Type', 'text/plain']);
+    expect(head(res)).toEqual({
+      'access-control-allow-origin': 'https://app.example.com',
+      vary: 'Origin',
+      'content-type': 'text/plain',
+    });
+  });
+
+  it('does not repeat a grant header the head already has, in any spelling', () => {
+    const res = response();
+    keepGrant(res, decision);
+    res.writeHead(200, {
+      'access-control-allow-origin': 'https://app.example.com',
+      vary: 'Origin',
+    });
+    expect(head(res)).toEqual({
+      'access-control-allow-origin': 'https://app.example.com',
+      vary: 'Origin',
+    });
+  });
+
+  it('after releaseGrant, keeps only Vary: a grant header removed on purpose stays removed', () => {
+    const res = response();
+    keepGrant(res, decision);
+    releaseGrant(res);
+    res.writeHead(200, { 'content-type': 'text/plain', vary: 'Accept-Language' });
+    expect(head(res)).toEqual({ 'content-type': 'text/plain', vary: 'Accept-Language, Origin' });
+  });
+
+  it("adds no Vary for a '*' policy's decision, whose answers never vary", () => {
+    const res = response();
+    keepGrant(res, { headers: { 'Access-Control-Allow-Origin': '*' }, vary: Object.freeze([]) });
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    expect(head(res)).toEqual({ 'access-control-allow-origin': '*', 'content-type': 'text/plain' });
+  });
+});
