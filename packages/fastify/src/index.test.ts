@@ -179,6 +179,24 @@ describe('Vary set by routes and hooks', () => {
   });
 });
 
+describe('grant headers the app removes', () => {
+  it('stay removed, while Vary keeps Origin', async () => {
+    const app = await appWith({ origin: APP, credentials: true });
+    app.get('/', (_request, reply) => {
+      // e.g. a route that must not be read cross-origin for this one answer
+      reply.removeHeader('Access-Control-Allow-Origin');
+      reply.removeHeader('Vary');
+      return 'private';
+    });
+    await withServer(app, async (baseUrl) => {
+      expect((await send(baseUrl, '/', { origin: APP })).headers).toEqual({
+        'access-control-allow-credentials': 'true',
+        vary: 'Origin',
+      });
+    });
+  });
+});
+
 describe('Vary on answered preflights', () => {
   it('merges the preflight names into a Vary an app-wide onSend hook added after the plugin sets', async () => {
     const app = await appWith({ origin: APP });

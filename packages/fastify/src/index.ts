@@ -3,8 +3,10 @@ import {
   classifyRequest,
   isCorsPolicy,
   isPromiseLike,
+  keepGrant,
   keepVary,
   mergeVary,
+  releaseGrant,
   type CorsDecision,
   type CorsPolicy,
 } from '@cors/core';
@@ -34,15 +36,12 @@ export type { FastifyCorsOptions, FastifyCorsPolicy, RouteCorsOptions } from './
 // object keeps one shape): the route's CORS and the decision made in `onRequest`.
 const ROUTE = Symbol('@cors/fastify route');
 const DECISION = Symbol('@cors/fastify decision');
-const OWN_HOOK = Symbol('@cors/fastify own hook');
 // Marks a route's config with its CORS, in `onRoute` (Fastify copies the config's symbols).
 const ROUTE_CORS = Symbol('@cors/fastify route cors');
 
 interface CorsSlots {
   [ROUTE]: RouteCors | null;
   [DECISION]: CorsDecision | null;
-  /** Whether the route has our `onSend` among its own hooks (added in `onRoute`). */
-  [OWN_HOOK]: boolean;
 }
 
 type Done = (error?: Error) => void;
@@ -100,7 +99,6 @@ function corsPlugin(
   if (!fastify.hasRequestDecorator(ROUTE as unknown as string)) {
     fastify.decorateRequest(ROUTE as unknown as string, null);
     fastify.decorateRequest(DECISION as unknown as string, null);
-    fastify.decorateRequest(OWN_HOOK as unknown as string, false);
   }
 
   /**
@@ -131,7 +129,6 @@ function corsPlugin(
     else if (config.cors === undefined || request.is404) route = plugin;
     else route = unseen(request, `route ${request.method} ${request.routeOptions.url ?? ''}`);
     slots[ROUTE] = route;
-    slots[OWN_HOOK] = seen?.policy !== undefined;
     return route;
   };
 
@@ -163,18 +160,6 @@ function corsPlugin(
     const config = route.config as { cors?: unknown } | undefined;
     const cors = policies.forRoute(config?.cors, `${String(route.method)} ${route.url}`);
     route.config = { ...config, [ROUTE_CORS]: cors } as RouteOptions['config'];
-    if (cors.policy !== undefined) {
-      // The route's own onSend hooks run after every app-wide one: Vary is merged last, over
-      // whatever a route or another hook set.
-      const own = route.onSend;
-      const onSend = (
-        request: FastifyRequest,
-        reply: FastifyReply,
-        payload: unknown,
-        next: SendDone,
-      ): void => applyOnSend(cors, request, reply, payload, next);
-      route.onSend = own === undefined ? [onSend] : [...(Array.isArray(own) ? own : [own]), onSend];
-    }
     if ((config as Record<symbol, unknown> | undefined)?.[CATCH_ALL] === true) return;
     const constraints = route.constraints as Record<string, unknown> | undefined;
     routes.add(route.method, route.url, constraints, cors);
@@ -218,18 +203,19 @@ function corsPlugin(
     answer(request, reply, pending, next);
   });
 
-  // The 404 handler and routes with no hook of their own (CORS off, or added before the plugin).
+  // Every response Fastify sends itself (routes, error and 404 handlers) passes here.
   fastify.addHook('onSend', function onSend(request, reply, payload, next: SendDone): void {
     const slots = request as unknown as CorsSlots;
-    // After `reply.callNotFound()` the request is the 404 handler's, whatever it was before.
-    const route =
-      slots[ROUTE] === null || (slots[OWN_HOOK] && request.is404)
-        ? resolveRoute(request)
-        : slots[ROUTE];
-    if (slots[OWN_HOOK]) return next(null, payload);
-    // A route with CORS off sends nothing, unless a preflight to another route was answered here.
-    if (route.policy === undefined && slots[DECISION] === null) return next(null, payload);
-    applyOnSend(route, request, reply, payload, next);
+    if (slots[DECISION] !== null) {
+      // Decided in onRequest: the grant is among the reply's headers, which Fastify is about to
+      // write, so a grant header removed since stays removed; Vary keeps its names (keepGrant).
+      releaseGrant(reply.raw);
+      return next(null, payload);
+    }
+    // onRequest did not decide: an earlier hook answered, or CORS is off for the route.
+    const route = slots[ROUTE] ?? resolveRoute(request);
+    if (route.policy === undefined) return next(null, payload);
+    decideLate(route.policy, request, reply, payload, next);
   });
 
   // Lets Fastify route every preflight to the hooks above, without the app declaring OPTIONS
@@ -253,7 +239,12 @@ function corsPlugin(
 
 const CATCH_ALL = Symbol('@cors/fastify catch-all');
 
-/** Records a decision for `onSend`, and ends the request when it is an answered preflight. */
+/**
+ * Puts a decision on the reply, Fastify's way (`reply.header`, written with the head), and ends
+ * the request when it is an answered preflight. Whatever the head is written by, the grant and
+ * Vary stay on it: a route that takes the response (`reply.hijack()`, then `reply.raw`, as
+ * proxies do) skips Fastify's own headers, and a route or hook may replace Vary (`keepGrant`).
+ */
 function answer(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -261,17 +252,10 @@ function answer(
   next: Done,
 ): void {
   (request as unknown as CorsSlots)[DECISION] = decision;
-  if (decision.action !== 'respond') {
-    // A route that takes the response (`reply.hijack()`, then `reply.raw`, as proxies do) skips
-    // `onSend`: the grant goes on Node's response too, and its Vary keeps the names whatever
-    // the route writes (`keepVary` merges them back in when the head is written).
-    const raw = reply.raw;
-    const { headers } = decision;
-    for (const name in headers) raw.setHeader(name, headers[name] as string);
-    keepVary(raw, decision.vary);
-    return next();
-  }
-  // Fetch: a preflight answer has no body; its headers are set by `onSend`, as for any response.
+  applyDecision(reply, decision.headers, decision.vary);
+  keepGrant(reply.raw, decision);
+  if (decision.action !== 'respond') return next();
+  // Fetch: a preflight answer has no body.
   void reply.code(decision.status).send();
 }
 
@@ -300,35 +284,26 @@ function failOrigin(
 const NO_GRANT: Readonly<Record<string, string>> = {};
 
 /**
- * Puts the decision on the response about to be sent, whatever built it (the route, the error
- * handler, the 404 handler). When `onRequest` did not run for this request (an earlier hook
- * answered it), the policy is asked here.
+ * Decides when onRequest did not run for this request (an earlier hook answered it): its
+ * response varies as the policy says, and is granted unless it answers a preflight.
  */
-function applyOnSend(
-  route: RouteCors,
+function decideLate(
+  policy: CorsPolicy<FastifyRequest>,
   request: FastifyRequest,
   reply: FastifyReply,
   payload: unknown,
   next: SendDone,
 ): void {
-  const decision = (request as unknown as CorsSlots)[DECISION];
-  if (decision !== null) {
-    // Decided in onRequest and handed on: its headers are on Node's response already, and
-    // keepVary merges its Vary when the head is written; nothing is left to do here.
-    if (decision.action === 'continue') return next(null, payload);
-    applyDecision(reply, decision.headers, decision.vary);
-    return next(null, payload);
-  }
-  const policy = route.policy;
-  if (policy === undefined) return next(null, payload);
   const late = (settled: CorsDecision): void => {
     // A preflight some other hook answered first is not granted after the fact.
     applyDecision(reply, settled.kind === 'preflight' ? NO_GRANT : settled.headers, settled.vary);
+    keepVary(reply.raw, settled.vary);
     next(null, payload);
   };
   const failed = (error: unknown): void => {
     request.log.error(error, '@cors/fastify: the origin function failed');
     applyDecision(reply, NO_GRANT, policy.errorVary);
+    keepVary(reply.raw, policy.errorVary);
     next(null, payload);
   };
   let pending: CorsDecision | Promise<CorsDecision>;
@@ -346,10 +321,17 @@ function applyDecision(
   grant: Readonly<Record<string, string>>,
   vary: readonly string[],
 ): void {
-  for (const name in grant) reply.header(name, grant[name] as string);
+  // Fastify keeps its headers under lowercase names: given them so, it has nothing to convert.
+  for (const name in grant) reply.header(lowerCase(name), grant[name] as string);
   if (vary.length === 0) return;
   // Whatever the route or another hook set is kept: the names are merged into it, once.
-  const current = reply.getHeader('Vary') as string | number | string[] | undefined;
+  const current = reply.getHeader('vary') as string | number | string[] | undefined;
   const merged = mergeVary(current, vary);
-  if (merged !== current) reply.header('Vary', merged);
+  if (merged !== current) reply.header('vary', merged);
+}
+
+// The core's header names in lowercase, each converted once (they are few and fixed).
+const lowerCased: Record<string, string> = Object.create(null) as Record<string, string>;
+function lowerCase(name: string): string {
+  return (lowerCased[name] ??= name.toLowerCase());
 }

@@ -1,7 +1,7 @@
 // @nestjs/platform-fastify: the hook runs as Fastify's first `onRequest` hook, after Fastify has
 // routed the request, so the route it matched is read back from the request (an `onRoute` mark);
 // a preflight asks about another method, which is matched with find-my-way, Fastify's router.
-import { keepVary, mergeVary, type CorsPolicy } from '@cors/core';
+import { keepGrant, keepVary, mergeVary, type CorsPolicy } from '@cors/core';
 import { VersioningType, type VersioningOptions } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import FindMyWay from 'find-my-way';
@@ -59,16 +59,13 @@ export function createFastifyPlatform(
         reply.code(decision.status).send();
         return;
       }
-      for (const name in headers) {
-        reply.header(name, headers[name] as string);
-        // Also on the Node response: an error thrown by Nest middleware is answered through a
-        // new reply on the same response, which would not carry the first reply's headers.
-        reply.raw.setHeader(name, headers[name] as string);
-      }
+      for (const name in headers) reply.header(name, headers[name] as string);
       if (vary.length > 0) mergeReplyVary(reply, vary);
-      // Fastify writes the reply's headers over the Node response's in `writeHead`: the names
-      // are merged back in there, whatever set Vary since (middleware on `res`, `reply.header`).
-      keepVary(reply.raw, vary);
+      // Kept on the Node response until its head is written: an error thrown by Nest middleware
+      // is answered through a new reply on the same response, which lacks the first reply's
+      // headers, and whatever set Vary since (middleware on `res`, `reply.header`) is merged.
+      // Not set on it now: that would take Node off its fast path for Fastify's heads.
+      keepGrant(reply.raw, decision);
       done();
     },
     fail(reply, done, error, vary) {
