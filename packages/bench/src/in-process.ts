@@ -45,6 +45,14 @@ export interface InProcessPlan {
    * times as long for a worker's first one (Express and NestJS take about a second to compile).
    */
   readonly warmupMs: number;
+  /**
+   * How many times each framework is measured with fresh worker processes, its rounds pooled.
+   * Two processes running the same code differ by up to 22 % here for as long as they live (an
+   * A/A control of 0.78 in run 10: each process's JIT and heap settle their own way), which one
+   * set of processes cannot tell from a difference between variants. `secondsPerWorkload` is
+   * shared out among the generations, so a run takes about as long.
+   */
+  readonly generations: number;
 }
 
 /** One variant of one framework on one workload: mean ns per request, one value per round. */
@@ -211,9 +219,40 @@ async function measureFramework(
   }
 }
 
-/** Runs the in-process benchmark, framework by framework (workers of one framework at a time). */
+/**
+ * Runs the in-process benchmark, framework by framework (workers of one framework at a time),
+ * each `plan.generations` times with fresh workers; a variant's rounds of every generation are
+ * pooled (a round of one generation stays paired with the same round of the other variants).
+ */
 export async function runInProcessBenchmark(plan: InProcessPlan): Promise<InProcessResult[]> {
   const results: InProcessResult[] = [];
-  for (const framework of plan.frameworks) await measureFramework(plan, framework, results);
+  const generation: InProcessPlan = {
+    ...plan,
+    secondsPerWorkload: plan.secondsPerWorkload / plan.generations,
+    rounds: Math.ceil(plan.rounds / plan.generations),
+  };
+  for (const framework of plan.frameworks) {
+    const pooled = new Map<string, InProcessResult>();
+    for (let index = 0; index < plan.generations; index++) {
+      if (plan.generations > 1) {
+        process.stderr.write(
+          `  in-process ${framework}: processes ${index + 1} of ${plan.generations}\n`,
+        );
+      }
+      const measured: InProcessResult[] = [];
+      await measureFramework(generation, framework, measured);
+      for (const result of measured) {
+        const key = `${result.workload}\u0000${result.variant}`;
+        const earlier = pooled.get(key);
+        pooled.set(
+          key,
+          earlier === undefined
+            ? result
+            : { ...earlier, nsPerRequest: [...earlier.nsPerRequest, ...result.nsPerRequest] },
+        );
+      }
+    }
+    results.push(...pooled.values());
+  }
   return results;
 }

@@ -8,7 +8,9 @@
  * workload's in-process rounds go on), --json FILE (raw samples),
  * --server-node-args "…" (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
  * --in-process-layout per-variant|shared (one process per variant, the default, or one for all),
- * --in-process-pin no (do not pin the in-process workers to the last CPU).
+ * --in-process-pin no (do not pin the in-process workers to the last CPU),
+ * --in-process-generations N (measure each framework N times with fresh worker processes and
+ * pool the rounds; 3 by default, 1 with --quick).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -73,6 +75,14 @@ function numberFlag(flags: Flags, name: string, fallback: number): number {
   return number;
 }
 
+function generationsFlag(flags: Flags): number {
+  const generations = numberFlag(flags, 'in-process-generations', flags.quick ? 1 : 3);
+  if (!Number.isInteger(generations)) {
+    throw new Error('--in-process-generations takes a whole number');
+  }
+  return generations;
+}
+
 function inProcessLayout(flags: Flags): InProcessPlan['layout'] {
   const value = flags.values.get('in-process-layout') ?? 'per-variant';
   if (value !== 'per-variant' && value !== 'shared') {
@@ -131,6 +141,7 @@ async function main(): Promise<void> {
     sampleMs: numberFlag(flags, 'sample-ms', flags.quick ? 3 : 5),
     secondsPerWorkload: numberFlag(flags, 'in-process-seconds', flags.quick ? 0.3 : 10),
     warmupMs: flags.quick ? 30 : 400,
+    generations: generationsFlag(flags),
   };
 
   const started = process.hrtime.bigint();
@@ -167,7 +178,7 @@ async function main(): Promise<void> {
     `Machine at end: ${machine()}`,
     '',
     `HTTP: ${httpPlan.rounds} interleaved rounds of ${httpPlan.durationSeconds} s windows, autocannon with ${httpPlan.connections} connections in the parent process, each server in its own process; medians.`,
-    `In-process: ${inProcessPlan.layout === 'shared' ? 'all variants of a framework in one process' : 'each variant in its own process'}; bare, incumbent, ours, A/A (with the floor on the allowed GET, and ours with 1 origin on the 10,000-origin workload) interleaved in rounds (at least ${inProcessPlan.rounds}, for ${inProcessPlan.secondsPerWorkload} s per workload), each one sample of about ${inProcessPlan.sampleMs} ms (CPU time) per variant, after a warm-up; medians of the per-round ratios with their 95% intervals.`,
+    `In-process: ${inProcessPlan.layout === 'shared' ? 'all variants of a framework in one process' : 'each variant in its own process'}; bare, incumbent, ours, A/A (with the floor on the allowed GET, and ours with 1 origin on the 10,000-origin workload) interleaved in rounds (at least ${inProcessPlan.rounds}, for ${inProcessPlan.secondsPerWorkload} s per workload), each one sample of about ${inProcessPlan.sampleMs} ms (CPU time) per variant, after a warm-up; ${inProcessPlan.generations} generation(s) of fresh worker processes per framework, rounds pooled; medians of the per-round ratios with their 95% intervals.`,
     ...(unavailable.length > 0
       ? ['', `Not measured: ${[...new Set(unavailable)].join('; ')}`]
       : []),

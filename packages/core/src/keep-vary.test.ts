@@ -80,6 +80,25 @@ describe('keepVary', () => {
     });
   });
 
+  it('keeps the names of a response whose prototype was replaced (as Express does)', () => {
+    const res = response();
+    Object.setPrototypeOf(res, Object.create(ServerResponse.prototype) as object);
+    addVary(res, decision.vary);
+    res.setHeader('Vary', 'Accept-Language');
+    res.end();
+    expect(head(res)).toMatchObject({ vary: 'Accept-Language, Origin' });
+  });
+
+  it('keeps the names when the prototype is replaced after the CORS layer ran', () => {
+    const res = response();
+    keepGrant(res, decision);
+    Object.setPrototypeOf(res, Object.create(ServerResponse.prototype) as object);
+    keepVary(res, ['Access-Control-Request-Method']);
+    releaseGrant(res);
+    res.writeHead(200, { Vary: 'Accept-Language' });
+    expect(head(res)).toEqual({ vary: 'Accept-Language, Origin, Access-Control-Request-Method' });
+  });
+
   it('leaves responses that keep nothing alone', () => {
     const res = response();
     res.writeHead(200, { Vary: 'Accept-Language' });

@@ -23,14 +23,38 @@ interface KeptGrant {
 /** What a response keeps until its head is written: `Vary` names, or a grant with its names. */
 type Kept = readonly string[] | KeptGrant;
 
-// What each response keeps, in one property of its own under a symbol: set once per response,
-// it costs far less than a WeakMap entry (0.7 µs a request on Fastify, where the WeakMap's set
-// and the collector's work on its entries were a third of the whole CORS layer; BENCHMARKS.md,
-// run 11). Every response of a framework gets the same property, so they keep one shape.
+// What each response keeps. Usually in one property of its own, under a symbol: set once per
+// response, that costs far less than a WeakMap entry (on Fastify the WeakMap's set and the
+// collector's work on its entries were a third of the whole CORS layer; BENCHMARKS.md, run 11).
+// Not on a response whose prototype was replaced after it was made (Express's `res`, NestJS on
+// Express): V8 takes microseconds to add a property to such an object (5.4 µs here, against
+// 0.3 µs for a WeakMap entry), so those keep theirs in the WeakMap.
 const KEPT = Symbol('@cors/core kept');
 interface KeepingResponse extends VaryKeepingResponse {
   [KEPT]?: Kept | undefined;
   hasHeader?(name: string): boolean;
+}
+const keptElsewhere = new WeakMap<object, Kept>();
+// The prototype Node gives responses (the first seen that holds its own writeHead).
+let nativePrototype: object | undefined;
+
+function keptOf(response: KeepingResponse): Kept | undefined {
+  return response[KEPT] ?? keptElsewhere.get(response);
+}
+
+function setKept(response: KeepingResponse, kept: Kept): void {
+  if (isNative(response) || Object.hasOwn(response, KEPT)) response[KEPT] = kept;
+  else keptElsewhere.set(response, kept);
+}
+
+/** Whether the response still has the prototype Node gave it. */
+function isNative(response: object): boolean {
+  const prototype = Object.getPrototypeOf(response) as object | null;
+  if (prototype === nativePrototype) return true;
+  if (nativePrototype !== undefined || prototype === null) return false;
+  if (!Object.hasOwn(prototype, 'writeHead')) return false;
+  nativePrototype = prototype;
+  return true;
 }
 
 // The prototypes whose writeHead is wrapped, and the wrappers, so that each is wrapped once.
@@ -55,14 +79,14 @@ const wrappers = new WeakSet<WriteHead>();
 export function keepVary(response: VaryKeepingResponse, names: readonly string[]): void {
   if (names.length === 0) return;
   const keeping = response as KeepingResponse;
-  const kept = keeping[KEPT];
+  const kept = keptOf(keeping);
   if (kept === undefined) {
-    keeping[KEPT] = names;
+    setKept(keeping, names);
     wrapWriteHeadOf(keeping);
   } else if (isNames(kept)) {
-    keeping[KEPT] = [...kept, ...names];
+    setKept(keeping, [...kept, ...names]);
   } else {
-    keeping[KEPT] = { headers: kept.headers, vary: [...kept.vary, ...names] };
+    setKept(keeping, { headers: kept.headers, vary: [...kept.vary, ...names] });
   }
 }
 
@@ -87,14 +111,16 @@ export function keepGrant(
   },
 ): void {
   const keeping = response as KeepingResponse;
-  const kept = keeping[KEPT];
-  keeping[KEPT] =
+  const kept = keptOf(keeping);
+  setKept(
+    keeping,
     kept === undefined
       ? decision
       : {
           headers: decision.headers,
           vary: [...(isNames(kept) ? kept : kept.vary), ...decision.vary],
-        };
+        },
+  );
   wrapWriteHeadOf(keeping);
 }
 
@@ -104,8 +130,8 @@ export function keepGrant(
  */
 export function releaseGrant(response: VaryKeepingResponse): void {
   const keeping = response as KeepingResponse;
-  const kept = keeping[KEPT];
-  if (kept !== undefined && !isNames(kept)) keeping[KEPT] = kept.vary;
+  const kept = keptOf(keeping);
+  if (kept !== undefined && !isNames(kept)) setKept(keeping, kept.vary);
 }
 
 function isNames(kept: Kept): kept is readonly string[] {
@@ -160,7 +186,7 @@ function prototypeHolding(object: object, name: string): object | undefined {
 
 function wrapWriteHead(original: WriteHead): WriteHead {
   const wrapper: WriteHead = function writeHeadKeepingVary(this, ...args) {
-    const kept = (this as KeepingResponse)[KEPT];
+    const kept = keptOf(this as KeepingResponse);
     if (kept !== undefined && !this.headersSent) mergeAtHead(this as KeepingResponse, kept, args);
     return original.apply(this, args);
   };
