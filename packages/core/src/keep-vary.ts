@@ -25,8 +25,8 @@ type Kept = readonly string[] | KeptGrant;
 
 // What each response keeps. Usually in one property of its own, under a symbol: set once per
 // response, that costs far less than a WeakMap entry (on Fastify the WeakMap's set and the
-// collector's work on its entries were a third of the whole CORS layer; BENCHMARKS.md, run 11).
-// Not on a response whose prototype was replaced after it was made (Express's `res`, NestJS on
+// collector's work on its entries were a third of the whole CORS layer; BENCHMARKS.md,
+// findings 9 and 10). Not on a response whose prototype was replaced after it was made (Express's `res`, NestJS on
 // Express): V8 takes microseconds to add a property to such an object (5.4 µs here, against
 // 0.3 µs for a WeakMap entry), so those keep theirs in the WeakMap.
 const KEPT = Symbol('@cors/core kept');
