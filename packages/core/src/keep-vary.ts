@@ -39,12 +39,22 @@ const keptElsewhere = new WeakMap<object, Kept>();
 let nativePrototype: object | undefined;
 
 function keptOf(response: KeepingResponse): Kept | undefined {
-  return response[KEPT] ?? keptElsewhere.get(response);
+  return hasSlot(response) ? response[KEPT] : keptElsewhere.get(response);
 }
 
 function setKept(response: KeepingResponse, kept: Kept): void {
-  if (isNative(response) || Object.hasOwn(response, KEPT)) response[KEPT] = kept;
+  if (hasSlot(response)) response[KEPT] = kept;
   else keptElsewhere.set(response, kept);
+}
+
+/**
+ * Whether the response keeps its state in its own property: it has Node's prototype, or it had
+ * when the state was first kept (Express may replace the prototype later). Only own properties
+ * are looked at: on a response whose prototype was replaced, a lookup that walks its prototype
+ * chain costs as much as the rest of keeping Vary (BENCHMARKS.md, finding 10).
+ */
+function hasSlot(response: KeepingResponse): boolean {
+  return isNative(response) || Object.hasOwn(response, KEPT);
 }
 
 /** Whether the response still has the prototype Node gave it. */
@@ -140,15 +150,23 @@ function isNames(kept: Kept): kept is readonly string[] {
 
 /** Wraps the `writeHead` the response uses, once (see `keepVary`). */
 function wrapWriteHeadOf(response: KeepingResponse): void {
-  const writeHead = response.writeHead as unknown as WriteHead;
-  if (wrappers.has(writeHead)) return;
   if (Object.hasOwn(response, 'writeHead')) {
     // Something replaced this response's own writeHead before us: wrap that one, here only.
+    const own = response.writeHead as unknown as WriteHead;
+    if (wrappers.has(own)) return;
     Object.defineProperty(response, 'writeHead', {
       configurable: true,
       writable: true,
-      value: wrapWriteHead(writeHead),
+      value: wrapWriteHead(own),
     });
+    return;
+  }
+  // Responses of one server share a prototype: its chain was checked for the last response.
+  const prototype = Object.getPrototypeOf(response) as object | null;
+  if (prototype === checkedPrototype) return;
+  const writeHead = response.writeHead as unknown as WriteHead;
+  if (wrappers.has(writeHead)) {
+    checkedPrototype = prototype;
     return;
   }
   const owner = prototypeHolding(response, 'writeHead');
@@ -159,7 +177,11 @@ function wrapWriteHeadOf(response: KeepingResponse): void {
     writable: true,
     value: wrapWriteHead(writeHead),
   });
+  checkedPrototype = prototype;
 }
+
+// The prototype of the last response whose inherited writeHead was found wrapped.
+let checkedPrototype: object | null | undefined;
 
 /** Whether the Vary value ends with `names`, whole tokens, as mergeVary appends them. */
 function endsWithNames(value: string, names: readonly string[]): boolean {
@@ -185,9 +207,25 @@ function prototypeHolding(object: object, name: string): object | undefined {
 }
 
 function wrapWriteHead(original: WriteHead): WriteHead {
-  const wrapper: WriteHead = function writeHeadKeepingVary(this, ...args) {
+  // Node's writeHead(statusCode[, statusMessage][, headers]): named parameters rather than a
+  // rest array, which every head (CORS or not) would allocate; the original gets as many
+  // arguments as the caller gave (a replaced writeHead, as on-headers', may count them).
+  const wrapper: WriteHead = function writeHeadKeepingVary(this, statusCode, reason, headers) {
+    const count = arguments.length;
     const kept = keptOf(this as KeepingResponse);
-    if (kept !== undefined && !this.headersSent) mergeAtHead(this as KeepingResponse, kept, args);
+    if (kept === undefined || this.headersSent) {
+      if (count >= 3) return original.call(this, statusCode, reason, headers);
+      return count === 2
+        ? original.call(this, statusCode, reason)
+        : original.call(this, statusCode);
+    }
+    const args =
+      count >= 3
+        ? [statusCode, reason, headers]
+        : count === 2
+          ? [statusCode, reason]
+          : [statusCode];
+    mergeAtHead(this as KeepingResponse, kept, args);
     return original.apply(this, args);
   };
   wrappers.add(wrapper);
