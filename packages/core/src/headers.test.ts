@@ -37,6 +37,11 @@ describe('parseHeaderList', () => {
     ['empty items skipped', 'a,,b,', ['a', 'b']],
     ['an empty value', '', []],
     ['only commas and white space', ' , ,\t', []],
+    [
+      'a long list, duplicates removed past the first 16 names too',
+      [...Array.from({ length: 20 }, (_, i) => `X-${i}`), 'x-3', 'x-19'].join(','),
+      Array.from({ length: 20 }, (_, i) => `x-${i}`),
+    ],
   ])('parses %s', (_what, value, names) => {
     expect(parseHeaderList(value)).toEqual(names);
   });
@@ -48,6 +53,8 @@ describe('parseHeaderList', () => {
     ['a NUL', 'a\0'],
     ['non-ASCII', 'x-é'],
     ['a semicolon-separated list', 'a;b'],
+    ['a name followed by white space and more', 'a b,c'],
+    ['a trailing non-token character', 'a,b/'],
   ])('refuses %s', (_what, value) => {
     expect(parseHeaderList(value)).toBeUndefined();
   });

@@ -25,10 +25,10 @@ type Kept = readonly string[] | KeptGrant;
 
 // What each response keeps. Usually in one property of its own, under a symbol: set once per
 // response, that costs far less than a WeakMap entry (on Fastify the WeakMap's set and the
-// collector's work on its entries were a third of the whole CORS layer; BENCHMARKS.md,
-// findings 9 and 10). Not on a response whose prototype was replaced after it was made (Express's `res`, NestJS on
-// Express): V8 takes microseconds to add a property to such an object (5.4 µs here, against
-// 0.3 µs for a WeakMap entry), so those keep theirs in the WeakMap.
+// collector's work on its entries were a third of the whole CORS layer). Not on a response
+// whose prototype was replaced after it was made (Express's `res`, NestJS on Express): V8
+// takes about 5.4 µs more to add a property to such an object, against 0.3 µs more for a
+// WeakMap entry, so those keep theirs in the WeakMap (BENCHMARKS.md, findings 9 and 10).
 const KEPT = Symbol('@cors/core kept');
 interface KeepingResponse extends VaryKeepingResponse {
   [KEPT]?: Kept | undefined;
@@ -320,31 +320,27 @@ function isSetOn(response: KeepingResponse, name: string): boolean {
     : response.getHeader(name) !== undefined;
 }
 
-/** Whether a headers object has `name`, in any case (Fastify's keys are lowercase). */
+/**
+ * Whether a headers object has `name`, in any case (Fastify's keys are lowercase). Only heads
+ * written past the framework with a grant still kept come here.
+ */
 function hasName(headers: Record<string, HeaderValue>, name: string): boolean {
-  if (headers[lowerCase(name)] !== undefined || headers[name] !== undefined) return true;
-  const lower = lowerCase(name);
-  for (const key in headers)
+  const lower = name.toLowerCase();
+  if (headers[lower] !== undefined || headers[name] !== undefined) return true;
+  for (const key in headers) {
     if (key.length === name.length && key.toLowerCase() === lower) return true;
+  }
   return false;
 }
 
 /** Whether a flat `[name, value, …]` list names `name` (any case). */
 function isListed(list: readonly unknown[], name: string): boolean {
-  const lower = lowerCase(name);
+  const lower = name.toLowerCase();
   for (let index = 0; index < list.length; index += 2) {
     const listed = list[index];
     if (typeof listed === 'string' && listed.toLowerCase() === lower) return true;
   }
   return false;
-}
-
-// The core's header names in lowercase, computed once each (they are few and fixed).
-const lowerCased = new Map<string, string>();
-function lowerCase(name: string): string {
-  let lower = lowerCased.get(name);
-  if (lower === undefined) lowerCased.set(name, (lower = name.toLowerCase()));
-  return lower;
 }
 
 /**
