@@ -99,6 +99,28 @@ describe('keepVary', () => {
     expect(head(res)).toEqual({ vary: 'Accept-Language, Origin, Access-Control-Request-Method' });
   });
 
+  it.each([
+    ['Node', (res: ServerResponse) => res],
+    [
+      'replaced',
+      (res: ServerResponse) =>
+        Object.setPrototypeOf(res, Object.create(ServerResponse.prototype) as object) as object,
+    ],
+  ])(
+    'still merges the names into the head written after one Node refused (%s prototype)',
+    (_prototype, prepare) => {
+      const res = response();
+      prepare(res);
+      addVary(res, decision.vary);
+      res.setHeader('Vary', 'Accept-Language');
+      // An invalid status: Node throws and writes no head; the error response comes next.
+      expect(() => res.writeHead(1000)).toThrow(RangeError);
+      res.setHeader('Vary', 'Accept-Encoding');
+      res.writeHead(500);
+      expect(head(res)).toEqual({ vary: 'Accept-Encoding, Origin' });
+    },
+  );
+
   it('leaves responses that keep nothing alone', () => {
     const res = response();
     res.writeHead(200, { Vary: 'Accept-Language' });

@@ -212,39 +212,54 @@ function wrapWriteHead(original: WriteHead): WriteHead {
   // arguments as the caller gave (a replaced writeHead, as on-headers', may count them).
   const wrapper: WriteHead = function writeHeadKeepingVary(this, statusCode, reason, headers) {
     const count = arguments.length;
-    const kept = keptOf(this as KeepingResponse);
-    if (kept === undefined || this.headersSent) {
+    const response = this as KeepingResponse;
+    const kept = response.headersSent ? undefined : keptOf(response);
+    if (kept === undefined) {
       if (count >= 3) return original.call(this, statusCode, reason, headers);
       return count === 2
         ? original.call(this, statusCode, reason)
         : original.call(this, statusCode);
     }
-    const args =
-      count >= 3
-        ? [statusCode, reason, headers]
-        : count === 2
-          ? [statusCode, reason]
-          : [statusCode];
-    mergeAtHead(this as KeepingResponse, kept, args);
-    return original.apply(this, args);
+    let written: unknown;
+    if (count >= 3) {
+      written = original.call(this, statusCode, reason, mergeAtHead(response, kept, headers));
+    } else if (count === 2) {
+      written = original.call(this, statusCode, mergeAtHead(response, kept, reason));
+    } else {
+      mergeAtHead(response, kept, undefined);
+      written = original.call(this, statusCode);
+    }
+    // Only once the head is written (Node throws on a bad status, and the error response that
+    // follows must keep the names too).
+    forgetKept(response);
+    return written;
   };
   wrappers.add(wrapper);
   return wrapper;
 }
 
 /**
+ * Forgets what a response kept, once its head is written: the WeakMap of replaced-prototype
+ * responses then holds only responses whose head is still to come. One that grows between
+ * collections costs more per entry, in its own rehashing and in the collector's ephemeron work.
+ */
+function forgetKept(response: KeepingResponse): void {
+  if (hasSlot(response)) response[KEPT] = undefined;
+  else keptElsewhere.delete(response);
+}
+
+/**
  * Puts what the response keeps into the head about to be written: into the headers argument of
  * `writeHead` when there is one (Node applies it over the response's own headers; an object is
  * copied rather than changed, since it may be the caller's), otherwise onto the response.
+ * Returns the headers argument to write: `given` itself or its copy with the names merged
+ * (`given` may also be the status message, or nothing, which are returned as they are).
  */
-function mergeAtHead(response: KeepingResponse, kept: Kept, args: unknown[]): void {
+function mergeAtHead(response: KeepingResponse, kept: Kept, given: unknown): unknown {
   const names = isNames(kept) ? kept : kept.vary;
   const grant = isNames(kept) ? undefined : kept.headers;
-  const last = args.length - 1;
-  const given = last >= 1 ? args[last] : undefined;
   if (typeof given === 'object' && given !== null && !Array.isArray(given)) {
-    args[last] = withKeptInObject(response, given as Record<string, HeaderValue>, names, grant);
-    return;
+    return withKeptInObject(response, given as Record<string, HeaderValue>, names, grant);
   }
   if (grant !== undefined) {
     for (const name in grant) {
@@ -253,11 +268,11 @@ function mergeAtHead(response: KeepingResponse, kept: Kept, args: unknown[]): vo
       }
     }
   }
-  if (names.length === 0) return;
+  if (names.length === 0) return given;
   const current = response.getHeader(VARY);
   const merged = varyWith(current, names);
   if (merged !== current) response.setHeader(VARY, merged as string);
-  if (Array.isArray(given)) args[last] = withVaryInList(given as readonly unknown[], names);
+  return Array.isArray(given) ? withVaryInList(given as readonly unknown[], names) : given;
 }
 
 /**
