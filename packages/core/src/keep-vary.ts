@@ -38,12 +38,21 @@ const keptElsewhere = new WeakMap<object, Kept>();
 // The prototype Node gives responses (the first seen that holds its own writeHead).
 let nativePrototype: object | undefined;
 
+/**
+ * What the response keeps, when its head is written. On a replaced prototype the WeakMap is
+ * asked first: that is where such a response's state usually is, and finding it there needs no
+ * own-property test (each costs V8 a few hundred instructions on such an object).
+ */
 function keptOf(response: KeepingResponse): Kept | undefined {
-  return hasSlot(response) ? response[KEPT] : keptElsewhere.get(response);
+  if (isNative(response)) return response[KEPT];
+  const kept = keptElsewhere.get(response);
+  if (kept !== undefined || !Object.hasOwn(response, KEPT)) return kept;
+  return response[KEPT];
 }
 
-function setKept(response: KeepingResponse, kept: Kept): void {
-  if (hasSlot(response)) response[KEPT] = kept;
+/** Puts what the response keeps where `hasSlot` said it goes. */
+function setKept(response: KeepingResponse, slot: boolean, kept: Kept): void {
+  if (slot) response[KEPT] = kept;
   else keptElsewhere.set(response, kept);
 }
 
@@ -89,14 +98,15 @@ const wrappers = new WeakSet<WriteHead>();
 export function keepVary(response: VaryKeepingResponse, names: readonly string[]): void {
   if (names.length === 0) return;
   const keeping = response as KeepingResponse;
-  const kept = keptOf(keeping);
+  const slot = hasSlot(keeping);
+  const kept = slot ? keeping[KEPT] : keptElsewhere.get(keeping);
   if (kept === undefined) {
-    setKept(keeping, names);
+    setKept(keeping, slot, names);
     wrapWriteHeadOf(keeping);
   } else if (isNames(kept)) {
-    setKept(keeping, [...kept, ...names]);
+    setKept(keeping, slot, [...kept, ...names]);
   } else {
-    setKept(keeping, { headers: kept.headers, vary: [...kept.vary, ...names] });
+    setKept(keeping, slot, { headers: kept.headers, vary: [...kept.vary, ...names] });
   }
 }
 
@@ -121,9 +131,11 @@ export function keepGrant(
   },
 ): void {
   const keeping = response as KeepingResponse;
-  const kept = keptOf(keeping);
+  const slot = hasSlot(keeping);
+  const kept = slot ? keeping[KEPT] : keptElsewhere.get(keeping);
   setKept(
     keeping,
+    slot,
     kept === undefined
       ? decision
       : {
@@ -140,8 +152,9 @@ export function keepGrant(
  */
 export function releaseGrant(response: VaryKeepingResponse): void {
   const keeping = response as KeepingResponse;
-  const kept = keptOf(keeping);
-  if (kept !== undefined && !isNames(kept)) setKept(keeping, kept.vary);
+  const slot = hasSlot(keeping);
+  const kept = slot ? keeping[KEPT] : keptElsewhere.get(keeping);
+  if (kept !== undefined && !isNames(kept)) setKept(keeping, slot, kept.vary);
 }
 
 function isNames(kept: Kept): kept is readonly string[] {
@@ -150,6 +163,8 @@ function isNames(kept: Kept): kept is readonly string[] {
 
 /** Wraps the `writeHead` the response uses, once (see `keepVary`). */
 function wrapWriteHeadOf(response: KeepingResponse): void {
+  // The usual case: the response inherits the prototype wrapper seen last; nothing to do.
+  if (lastWrapper !== undefined && response.writeHead === lastWrapper) return;
   if (Object.hasOwn(response, 'writeHead')) {
     // Something replaced this response's own writeHead before us: wrap that one, here only.
     const own = response.writeHead as unknown as WriteHead;
@@ -167,21 +182,25 @@ function wrapWriteHeadOf(response: KeepingResponse): void {
   const writeHead = response.writeHead as unknown as WriteHead;
   if (wrappers.has(writeHead)) {
     checkedPrototype = prototype;
+    lastWrapper = writeHead;
     return;
   }
   const owner = prototypeHolding(response, 'writeHead');
   if (owner === undefined || wrappedPrototypes.has(owner)) return;
   wrappedPrototypes.add(owner);
+  lastWrapper = wrapWriteHead(writeHead);
   Object.defineProperty(owner, 'writeHead', {
     configurable: true,
     writable: true,
-    value: wrapWriteHead(writeHead),
+    value: lastWrapper,
   });
   checkedPrototype = prototype;
 }
 
 // The prototype of the last response whose inherited writeHead was found wrapped.
 let checkedPrototype: object | null | undefined;
+// The prototype wrapper made or found last: a response that uses it needs no further look.
+let lastWrapper: WriteHead | undefined;
 
 /** Whether the Vary value ends with `names`, whole tokens, as mergeVary appends them. */
 function endsWithNames(value: string, names: readonly string[]): boolean {
@@ -244,8 +263,9 @@ function wrapWriteHead(original: WriteHead): WriteHead {
  * collections costs more per entry, in its own rehashing and in the collector's ephemeron work.
  */
 function forgetKept(response: KeepingResponse): void {
-  if (hasSlot(response)) response[KEPT] = undefined;
-  else keptElsewhere.delete(response);
+  if (isNative(response) || (!keptElsewhere.delete(response) && Object.hasOwn(response, KEPT))) {
+    response[KEPT] = undefined;
+  }
 }
 
 /**
