@@ -1,7 +1,8 @@
 import { IncomingMessage, ServerResponse, type RequestListener } from 'node:http';
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import type { BenchRequest } from './workloads.js';
+import type { BenchApp } from './frameworks/index.js';
+import type { BenchRequest, Workload } from './workloads.js';
 
 /**
  * A socket that accepts every write and discards it: the response still serializes its head
@@ -92,4 +93,28 @@ export function observeFetch(response: Response): Observed {
     headers[name] = value;
   });
   return { status: response.status, headers };
+}
+
+/** One request of a workload through an app, and the same request observed for the check. */
+export type Call = () => Promise<unknown>;
+
+/** How the in-process benchmarks send a workload's request to an app (Node listener or fetch). */
+export function requestCall(
+  app: BenchApp,
+  workload: Workload,
+): { call: Call; observe: () => Promise<Observed> } {
+  if (app.kind === 'fetch') {
+    const request = fetchRequest(workload.request);
+    const fetch = app.fetch;
+    return {
+      call: () => Promise.resolve(fetch(request)),
+      observe: async () => observeFetch(await fetch(request)),
+    };
+  }
+  const listener = app.listener;
+  const spec = workload.request;
+  return {
+    call: () => dispatchNode(listener, spec),
+    observe: async () => observeNode(await dispatchNode(listener, spec)),
+  };
 }

@@ -6,13 +6,7 @@
  * measure one variant at a time, so rounds interleave across processes like the HTTP servers.
  */
 import { measure } from 'mitata';
-import {
-  dispatchNode,
-  fetchRequest,
-  observeFetch,
-  observeNode,
-  type Observed,
-} from './fake-http.js';
+import { requestCall, type Call } from './fake-http.js';
 import { loadFramework, type BenchApp, type Framework } from './frameworks/index.js';
 import {
   WORKLOADS,
@@ -44,30 +38,8 @@ export type WorkerReport =
   | { type: 'measured'; nsPerRequest: number }
   | { type: 'failed'; message: string };
 
-type Call = () => Promise<unknown>;
-
 function report(message: WorkerReport): void {
   process.send?.(message);
-}
-
-function callOf(
-  app: BenchApp,
-  workload: Workload,
-): { call: Call; observe: () => Promise<Observed> } {
-  if (app.kind === 'fetch') {
-    const request = fetchRequest(workload.request);
-    const fetch = app.fetch;
-    return {
-      call: () => Promise.resolve(fetch(request)),
-      observe: async () => observeFetch(await fetch(request)),
-    };
-  }
-  const listener = app.listener;
-  const spec = workload.request;
-  return {
-    call: () => dispatchNode(listener, spec),
-    observe: async () => observeNode(await dispatchNode(listener, spec)),
-  };
 }
 
 /**
@@ -179,7 +151,7 @@ async function main(): Promise<void> {
         }
         apps.set(key, app);
       }
-      const { call, observe } = callOf(app, workload);
+      const { call, observe } = requestCall(app, workload);
       const observed = await observe();
       const problems = checkResponse(workload, variant, observed.status, observed.headers);
       if (problems.length > 0) {
