@@ -60,26 +60,26 @@ async function work(
 /** Driver side of one case: instructions per request. */
 async function count(testCase: Case, warmup: number, requests: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'cors-instructions-'));
+  const child = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      `--callgrind-out-file=${join(dir, 'callgrind.%p')}`,
+      process.execPath,
+      '--import',
+      'tsx',
+      here,
+      '--worker',
+      testCase.framework,
+      testCase.variant,
+      testCase.workload.name,
+      String(warmup),
+      String(requests),
+    ],
+    { cwd: benchRoot, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   try {
-    const child = spawn(
-      'valgrind',
-      [
-        '--tool=callgrind',
-        '--instr-atstart=no',
-        `--callgrind-out-file=${join(dir, 'callgrind.%p')}`,
-        process.execPath,
-        '--import',
-        'tsx',
-        here,
-        '--worker',
-        testCase.framework,
-        testCase.variant,
-        testCase.workload.name,
-        String(warmup),
-        String(requests),
-      ],
-      { cwd: benchRoot, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
     let errors = '';
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -105,6 +105,8 @@ async function count(testCase: Case, warmup: number, requests: number): Promise<
     if (!totals) throw new Error('callgrind wrote no totals');
     return Number(totals[1]) / requests;
   } finally {
+    // A failed step must not leave the worker waiting on its stdin for ever.
+    if (child.exitCode === null) child.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 }
