@@ -126,35 +126,28 @@ async function drive(args: string[]): Promise<void> {
   const warmup = Number(flag(args, 'warmup', '20000'));
   const requests = Number(flag(args, 'requests', '20000'));
   const parallel = Number(flag(args, 'parallel', '2'));
-  const cases: Case[] = [];
-  for (const framework of frameworks) {
-    for (const name of workloadNames) {
-      const workload = WORKLOADS.find((entry) => entry.name === name);
-      if (!workload) throw new Error(`unknown workload ${name}`);
-      for (const variant of variants) cases.push({ framework, variant, workload });
-    }
-  }
-  const counted = new Map<Case, number>();
-  const queue = [...cases];
+  const workloads = workloadNames.map((name) => {
+    const workload = WORKLOADS.find((entry) => entry.name === name);
+    if (!workload) throw new Error(`unknown workload ${name}`);
+    return workload;
+  });
+  const key = (framework: string, workload: Workload, variant: string): string =>
+    `${framework} ${workload.name} ${variant}`;
+  const queue: Case[] = frameworks.flatMap((framework) =>
+    workloads.flatMap((workload) => variants.map((variant) => ({ framework, variant, workload }))),
+  );
+  const counted = new Map<string, number>();
   const started = Date.now();
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const perRequest = await count(next, warmup, requests);
-        counted.set(next, perRequest);
-        process.stderr.write(
-          `  ${next.framework} ${next.workload.name} ${next.variant}: ${Math.round(perRequest)}\n`,
-        );
+        const name = key(next.framework, next.workload, next.variant);
+        counted.set(name, perRequest);
+        process.stderr.write(`  ${name}: ${Math.round(perRequest)}\n`);
       }
     }),
   );
-  const of = (framework: string, workload: Workload, variant: string): number | undefined =>
-    counted.get(
-      cases.find(
-        (entry) =>
-          entry.framework === framework && entry.workload === workload && entry.variant === variant,
-      ) as Case,
-    );
   const cell = (value: number | undefined, digits: number): string =>
     value === undefined ? '–' : value.toFixed(digits);
   process.stdout.write(
@@ -163,14 +156,13 @@ async function drive(args: string[]): Promise<void> {
       '| framework | workload | bare instructions/req | incumbent ÷ bare | ours ÷ bare | ours ÷ incumbent |\n' +
       '|---|---|--:|--:|--:|--:|\n',
   );
+  const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
+    a === undefined || b === undefined ? undefined : a / b;
   for (const framework of frameworks) {
-    for (const name of workloadNames) {
-      const workload = WORKLOADS.find((entry) => entry.name === name) as Workload;
-      const bare = of(framework, workload, 'bare');
-      const incumbent = of(framework, workload, 'incumbent');
-      const ours = of(framework, workload, 'ours');
-      const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
-        a === undefined || b === undefined ? undefined : a / b;
+    for (const workload of workloads) {
+      const bare = counted.get(key(framework, workload, 'bare'));
+      const incumbent = counted.get(key(framework, workload, 'incumbent'));
+      const ours = counted.get(key(framework, workload, 'ours'));
       process.stdout.write(
         `| ${framework} | ${workload.title} | ${cell(bare, 0)} | ${cell(ratio(incumbent, bare), 3)} | ` +
           `${cell(ratio(ours, bare), 3)} | ${cell(ratio(ours, incumbent), 3)} |\n`,
