@@ -9,11 +9,14 @@
  *
  *   node --import tsx src/instructions.ts [--frameworks express,nestjs] [--workloads allowed-get]
  *     [--variants bare,incumbent,ours] [--warmup 20000] [--requests 20000] [--parallel 2]
+ *     [--keep DIR]
+ *
+ * `--keep DIR` keeps each case's callgrind output there, for `callgrind_annotate`.
  *
  * Needs `valgrind` (Debian: `apt-get install -y valgrind`). A case takes 1-4 minutes.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -58,7 +61,12 @@ async function work(
 }
 
 /** Driver side of one case: instructions per request. */
-async function count(testCase: Case, warmup: number, requests: number): Promise<number> {
+async function count(
+  testCase: Case,
+  warmup: number,
+  requests: number,
+  keep: string | undefined,
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'cors-instructions-'));
   const child = spawn(
     'valgrind',
@@ -103,6 +111,10 @@ async function count(testCase: Case, warmup: number, requests: number): Promise<
     const [file] = readdirSync(dir);
     const totals = /^totals: (\d+)/m.exec(readFileSync(join(dir, file ?? ''), 'utf8'));
     if (!totals) throw new Error('callgrind wrote no totals');
+    if (keep !== undefined) {
+      const name = `${testCase.framework}-${testCase.workload.name}-${testCase.variant}`;
+      copyFileSync(join(dir, file ?? ''), join(keep, `callgrind.${name}.${String(child.pid)}`));
+    }
     return Number(totals[1]) / requests;
   } finally {
     // A failed step must not leave the worker waiting on its stdin for ever.
@@ -126,6 +138,8 @@ async function drive(args: string[]): Promise<void> {
   const warmup = Number(flag(args, 'warmup', '20000'));
   const requests = Number(flag(args, 'requests', '20000'));
   const parallel = Number(flag(args, 'parallel', '2'));
+  const keep = args.includes('--keep') ? flag(args, 'keep', '') : undefined;
+  if (keep) mkdirSync(keep, { recursive: true });
   const workloads = workloadNames.map((name) => {
     const workload = WORKLOADS.find((entry) => entry.name === name);
     if (!workload) throw new Error(`unknown workload ${name}`);
@@ -141,7 +155,7 @@ async function drive(args: string[]): Promise<void> {
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const perRequest = await count(next, warmup, requests);
+        const perRequest = await count(next, warmup, requests, keep || undefined);
         const name = key(next.framework, next.workload, next.variant);
         counted.set(name, perRequest);
         process.stderr.write(`  ${name}: ${Math.round(perRequest)}\n`);

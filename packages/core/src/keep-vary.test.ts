@@ -121,6 +121,49 @@ describe('keepVary', () => {
     },
   );
 
+  it('keeps the names of replaced-prototype responses whose heads come in any order', () => {
+    const prototype = Object.create(ServerResponse.prototype) as object;
+    const [first, second, third] = [response(), response(), response()];
+    for (const res of [first, second, third]) {
+      Object.setPrototypeOf(res, prototype);
+      addVary(res, decision.vary);
+      res.setHeader('Vary', 'Accept-Language');
+    }
+    keepVary(first, ['Access-Control-Request-Method']);
+    second.writeHead(200);
+    first.writeHead(200);
+    third.writeHead(200);
+    expect(head(first)).toEqual({
+      vary: 'Accept-Language, Origin, Access-Control-Request-Method',
+    });
+    expect(head(second)).toEqual({ vary: 'Accept-Language, Origin' });
+    expect(head(third)).toEqual({ vary: 'Accept-Language, Origin' });
+  });
+
+  it('does nothing on a response whose head is already sent', () => {
+    for (const vary of [undefined, 'Origin']) {
+      const res = response();
+      if (vary !== undefined) res.setHeader('Vary', vary);
+      res.writeHead(200);
+      expect(() => addVary(res, decision.vary)).not.toThrow();
+      expect(head(res)).toEqual(vary === undefined ? {} : { vary });
+    }
+  });
+
+  it('lets Node refuse a second head with its own error when the first went past the wrapper', () => {
+    const res = response();
+    addVary(res, decision.vary);
+    res.setHeader('Vary', 'Accept-Language');
+    // A head written without the wrapper (as by a writeHead saved before it was installed).
+    (res as unknown as { _header: string })._header = 'HTTP/1.1 200 OK\r\n\r\n';
+    expect(() => res.writeHead(200)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_HTTP_HEADERS_SENT',
+        message: expect.stringMatching(/write headers/) as unknown,
+      }),
+    );
+  });
+
   it('leaves responses that keep nothing alone', () => {
     const res = response();
     res.writeHead(200, { Vary: 'Accept-Language' });

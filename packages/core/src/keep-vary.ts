@@ -23,47 +23,101 @@ interface KeptGrant {
 /** What a response keeps until its head is written: `Vary` names, or a grant with its names. */
 type Kept = readonly string[] | KeptGrant;
 
-// What each response keeps. Usually in one property of its own, under a symbol: set once per
-// response, that costs far less than a WeakMap entry (on Fastify the WeakMap's set and the
-// collector's work on its entries were a third of the whole CORS layer). Not on a response
-// whose prototype was replaced after it was made (Express's `res`, NestJS on Express): V8
-// takes about 5.4 µs more to add a property to such an object, against 0.3 µs more for a
-// WeakMap entry, so those keep theirs in the WeakMap (BENCHMARKS.md, findings 9 and 10).
+// What each response keeps, until its head is written. Usually in one property of its own,
+// under a symbol: set once per response, that costs far less than a WeakMap entry (on Fastify
+// the WeakMap's set and the collector's work on its entries were a third of the whole CORS
+// layer). Not on a response whose prototype was replaced after it was made (Express's `res`,
+// NestJS on Express): V8 gives each such response maps of its own, so a property added to one
+// costs an inline-cache miss and a new map (about 5.4 µs, against 0.3 µs for a WeakMap entry;
+// BENCHMARKS.md, findings 9 and 10). Those keep theirs outside the response: the newest in one
+// module-level slot (its head is usually the next written, and finding it there is one
+// comparison), any earlier one still waiting for its head in a WeakMap (finding 14).
 const KEPT = Symbol('@cors/core kept');
 interface KeepingResponse extends VaryKeepingResponse {
   [KEPT]?: Kept | undefined;
   hasHeader?(name: string): boolean;
 }
 const keptElsewhere = new WeakMap<object, Kept>();
+// The newest replaced-prototype response with something kept, and what it keeps. Held strongly
+// only until its head is written or the next such response takes the slot.
+let lastResponse: object | undefined;
+let lastKept: Kept | undefined;
+// Whether any response got the KEPT property: until then no own-property test is needed.
+let ownPropertiesUsed = false;
 // The prototype Node gives responses (the first seen that holds its own writeHead).
 let nativePrototype: object | undefined;
 
+/** Where a response keeps its state: its own property, the slot, or the WeakMap. */
+type Place = 'own' | 'last' | 'map';
+
 /**
- * What the response keeps, when its head is written. On a replaced prototype the WeakMap is
- * asked first: that is where such a response's state usually is, and finding it there needs no
- * own-property test (each costs V8 a few hundred instructions on such an object).
+ * Where the response keeps its state, or would: its own property if it has Node's prototype,
+ * or had when the state was first kept (Express may replace the prototype later). Only own
+ * properties are looked at: on a response whose prototype was replaced, a lookup that walks
+ * its prototype chain costs as much as the rest of keeping Vary (BENCHMARKS.md, finding 10).
  */
+function placeOf(response: KeepingResponse): Place {
+  if (response === lastResponse) return 'last';
+  if (isNative(response) || (ownPropertiesUsed && Object.hasOwn(response, KEPT))) return 'own';
+  return 'map';
+}
+
+function keptAt(response: KeepingResponse, place: Place): Kept | undefined {
+  return place === 'own'
+    ? response[KEPT]
+    : place === 'last'
+      ? lastKept
+      : keptElsewhere.get(response);
+}
+
+/**
+ * Stores what the response keeps at `place` (from `placeOf`; `previous` is what was there). A
+ * replaced-prototype response with nothing kept yet takes the slot, and the one it held moves
+ * to the WeakMap.
+ */
+function setKept(
+  response: KeepingResponse,
+  place: Place,
+  previous: Kept | undefined,
+  kept: Kept,
+): void {
+  if (place === 'own') {
+    response[KEPT] = kept;
+    ownPropertiesUsed = true;
+  } else if (place === 'last') {
+    lastKept = kept;
+  } else if (previous !== undefined) {
+    keptElsewhere.set(response, kept);
+  } else {
+    if (lastResponse !== undefined) keptElsewhere.set(lastResponse, lastKept as Kept);
+    lastResponse = response;
+    lastKept = kept;
+  }
+}
+
+/** What the response keeps, when its head is written; the slot is asked first. */
 function keptOf(response: KeepingResponse): Kept | undefined {
+  if (response === lastResponse) return lastKept;
   if (isNative(response)) return response[KEPT];
   const kept = keptElsewhere.get(response);
-  if (kept !== undefined || !Object.hasOwn(response, KEPT)) return kept;
+  if (kept !== undefined || !ownPropertiesUsed || !Object.hasOwn(response, KEPT)) return kept;
   return response[KEPT];
 }
 
-/** Puts what the response keeps where `hasSlot` said it goes. */
-function setKept(response: KeepingResponse, slot: boolean, kept: Kept): void {
-  if (slot) response[KEPT] = kept;
-  else keptElsewhere.set(response, kept);
-}
-
 /**
- * Whether the response keeps its state in its own property: it has Node's prototype, or it had
- * when the state was first kept (Express may replace the prototype later). Only own properties
- * are looked at: on a response whose prototype was replaced, a lookup that walks its prototype
- * chain costs as much as the rest of keeping Vary (BENCHMARKS.md, finding 10).
+ * Forgets what a response kept, once its head is written: the slot and the WeakMap then hold
+ * only responses whose head is still to come.
  */
-function hasSlot(response: KeepingResponse): boolean {
-  return isNative(response) || Object.hasOwn(response, KEPT);
+function forgetKept(response: KeepingResponse): void {
+  if (response === lastResponse) {
+    lastResponse = undefined;
+    lastKept = undefined;
+  } else if (
+    isNative(response) ||
+    (!keptElsewhere.delete(response) && ownPropertiesUsed && Object.hasOwn(response, KEPT))
+  ) {
+    response[KEPT] = undefined;
+  }
 }
 
 /** Whether the response still has the prototype Node gave it. */
@@ -98,15 +152,15 @@ const wrappers = new WeakSet<WriteHead>();
 export function keepVary(response: VaryKeepingResponse, names: readonly string[]): void {
   if (names.length === 0) return;
   const keeping = response as KeepingResponse;
-  const slot = hasSlot(keeping);
-  const kept = slot ? keeping[KEPT] : keptElsewhere.get(keeping);
+  const place = placeOf(keeping);
+  const kept = keptAt(keeping, place);
   if (kept === undefined) {
-    setKept(keeping, slot, names);
+    setKept(keeping, place, kept, names);
     wrapWriteHeadOf(keeping);
   } else if (isNames(kept)) {
-    setKept(keeping, slot, [...kept, ...names]);
+    setKept(keeping, place, kept, [...kept, ...names]);
   } else {
-    setKept(keeping, slot, { headers: kept.headers, vary: [...kept.vary, ...names] });
+    setKept(keeping, place, kept, { headers: kept.headers, vary: [...kept.vary, ...names] });
   }
 }
 
@@ -131,11 +185,12 @@ export function keepGrant(
   },
 ): void {
   const keeping = response as KeepingResponse;
-  const slot = hasSlot(keeping);
-  const kept = slot ? keeping[KEPT] : keptElsewhere.get(keeping);
+  const place = placeOf(keeping);
+  const kept = keptAt(keeping, place);
   setKept(
     keeping,
-    slot,
+    place,
+    kept,
     kept === undefined
       ? decision
       : {
@@ -152,9 +207,9 @@ export function keepGrant(
  */
 export function releaseGrant(response: VaryKeepingResponse): void {
   const keeping = response as KeepingResponse;
-  const slot = hasSlot(keeping);
-  const kept = slot ? keeping[KEPT] : keptElsewhere.get(keeping);
-  if (kept !== undefined && !isNames(kept)) setKept(keeping, slot, kept.vary);
+  const place = placeOf(keeping);
+  const kept = keptAt(keeping, place);
+  if (kept !== undefined && !isNames(kept)) setKept(keeping, place, kept, kept.vary);
 }
 
 function isNames(kept: Kept): kept is readonly string[] {
@@ -232,7 +287,9 @@ function wrapWriteHead(original: WriteHead): WriteHead {
   const wrapper: WriteHead = function writeHeadKeepingVary(this, statusCode, reason, headers) {
     const count = arguments.length;
     const response = this as KeepingResponse;
-    const kept = response.headersSent ? undefined : keptOf(response);
+    // Not asked first whether the head is sent: a response forgets its state at its head, and
+    // on Express's responses `headersSent` alone costs V8 an inline-cache miss (finding 14).
+    const kept = keptOf(response);
     if (kept === undefined) {
       if (count >= 3) return original.call(this, statusCode, reason, headers);
       return count === 2
@@ -241,11 +298,11 @@ function wrapWriteHead(original: WriteHead): WriteHead {
     }
     let written: unknown;
     if (count >= 3) {
-      written = original.call(this, statusCode, reason, mergeAtHead(response, kept, headers));
+      written = original.call(this, statusCode, reason, mergeUnlessSent(response, kept, headers));
     } else if (count === 2) {
-      written = original.call(this, statusCode, mergeAtHead(response, kept, reason));
+      written = original.call(this, statusCode, mergeUnlessSent(response, kept, reason));
     } else {
-      mergeAtHead(response, kept, undefined);
+      mergeUnlessSent(response, kept, undefined);
       written = original.call(this, statusCode);
     }
     // Only once the head is written (Node throws on a bad status, and the error response that
@@ -258,13 +315,15 @@ function wrapWriteHead(original: WriteHead): WriteHead {
 }
 
 /**
- * Forgets what a response kept, once its head is written: the WeakMap of replaced-prototype
- * responses then holds only responses whose head is still to come. One that grows between
- * collections costs more per entry, in its own rehashing and in the collector's ephemeron work.
+ * `mergeAtHead`, unless the head was already written past the wrapper (Node's setHeader then
+ * throws): `given` is passed on as it is, and the original writeHead throws Node's own error.
  */
-function forgetKept(response: KeepingResponse): void {
-  if (isNative(response) || (!keptElsewhere.delete(response) && Object.hasOwn(response, KEPT))) {
-    response[KEPT] = undefined;
+function mergeUnlessSent(response: KeepingResponse, kept: Kept, given: unknown): unknown {
+  try {
+    return mergeAtHead(response, kept, given);
+  } catch (error) {
+    if (response.headersSent) return given;
+    throw error;
   }
 }
 
@@ -421,9 +480,22 @@ export function addVary(
   names: readonly string[],
   keep = true,
 ): void {
-  if (names.length === 0 || response.headersSent) return;
+  if (names.length === 0) return;
   const current = response.getHeader(VARY);
   const merged = mergeVary(current, names);
-  if (merged !== current) response.setHeader(VARY, merged);
+  // Node's setHeader refuses a sent head itself; asking `headersSent` first would cost, on each
+  // Express response, an inline-cache miss (BENCHMARKS.md, finding 14).
+  if (merged !== current ? !setVaryUnlessSent(response, merged) : response.headersSent) return;
   if (keep) keepVary(response, names);
+}
+
+/** Sets `Vary`; `false` when the head was already sent, so nothing can be set. */
+function setVaryUnlessSent(response: VaryKeepingResponse, value: string): boolean {
+  try {
+    response.setHeader(VARY, value);
+    return true;
+  } catch (error) {
+    if (response.headersSent) return false;
+    throw error;
+  }
 }
