@@ -9,9 +9,12 @@
  *
  *   node --import tsx src/instructions.ts [--frameworks express,nestjs] [--workloads allowed-get]
  *     [--variants bare,incumbent,ours] [--warmup 20000] [--requests 20000] [--parallel 2]
- *     [--keep DIR]
+ *     [--repeat 1] [--keep DIR]
  *
- * `--keep DIR` keeps each case's callgrind output there, for `callgrind_annotate`.
+ * `--repeat N` counts each case N times, each in a fresh process (two counts of one case differ
+ * by up to about 1 % on Express, mostly in the collector's and compilers' share, which the
+ * `steady` column leaves out). `--keep DIR` keeps each count's callgrind output there, for
+ * `callgrind_annotate`.
  *
  * Needs `valgrind` (Debian: `apt-get install -y valgrind`). A case takes 1-4 minutes.
  */
@@ -60,13 +63,51 @@ async function work(
   process.exit(0);
 }
 
+/** Instructions per request in one counted process. */
+interface Count {
+  /** Everything callgrind counted, divided by the requests. */
+  readonly total: number;
+  /**
+   * The same without V8's garbage collector and compilers (named functions only; JIT-compiled
+   * code and builtins stay in): when they run, and so how much of them falls in the counted
+   * window, changes from one process to the next, and they made most of the spread between
+   * two counts of one case (finding 14).
+   */
+  readonly steady: number;
+}
+
+// V8's collector and compilers, as callgrind_annotate names their C++ functions.
+const COLLECTOR =
+  /Scaveng|Marking|MarkCompact|Sweep|Evacuat|Ephemeron|Heap::|GCTracer|Minor|IterateMaybeWeak|Compactor|RememberedSet|SlotSet|Worklist|MemoryChunk|cppgc|heap::base|LocalAllocat|FreeList/;
+const COMPILER = /compiler::|turboshaft|maglev|Maglev|Compil|Parser|Bytecode|Deoptimiz|Sparkplug/;
+
+/** Instructions outside the collector and compilers, from `callgrind_annotate`'s listing. */
+function steadyInstructions(file: string): number {
+  const listing = spawnSync('callgrind_annotate', ['--threshold=100', file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (listing.status !== 0) throw new Error(`callgrind_annotate: ${listing.stderr}`);
+  let steady = 0;
+  for (const line of listing.stdout.split('\n')) {
+    const match = /^\s*([\d,]+) \([^)]*\)\s+(.*)$/.exec(line);
+    if (!match || match[2] === undefined || match[2].includes('PROGRAM TOTALS')) continue;
+    const name = match[2];
+    const jitOrBuiltin = name.endsWith('[???]') || name.includes('Builtins_');
+    if (jitOrBuiltin || !(COLLECTOR.test(name) || COMPILER.test(name))) {
+      steady += Number((match[1] ?? '0').replaceAll(',', ''));
+    }
+  }
+  return steady;
+}
+
 /** Driver side of one case: instructions per request. */
 async function count(
   testCase: Case,
   warmup: number,
   requests: number,
   keep: string | undefined,
-): Promise<number> {
+): Promise<Count> {
   const dir = mkdtempSync(join(tmpdir(), 'cors-instructions-'));
   const child = spawn(
     'valgrind',
@@ -108,14 +149,14 @@ async function count(
     }
     const code = await exited;
     if (code !== 0) throw new Error(`worker exited with ${String(code)}:\n${errors.slice(-2000)}`);
-    const [file] = readdirSync(dir);
-    const totals = /^totals: (\d+)/m.exec(readFileSync(join(dir, file ?? ''), 'utf8'));
+    const file = join(dir, readdirSync(dir)[0] ?? '');
+    const totals = /^totals: (\d+)/m.exec(readFileSync(file, 'utf8'));
     if (!totals) throw new Error('callgrind wrote no totals');
     if (keep !== undefined) {
       const name = `${testCase.framework}-${testCase.workload.name}-${testCase.variant}`;
-      copyFileSync(join(dir, file ?? ''), join(keep, `callgrind.${name}.${String(child.pid)}`));
+      copyFileSync(file, join(keep, `callgrind.${name}.${String(child.pid)}`));
     }
-    return Number(totals[1]) / requests;
+    return { total: Number(totals[1]) / requests, steady: steadyInstructions(file) / requests };
   } finally {
     // A failed step must not leave the worker waiting on its stdin for ever.
     if (child.exitCode === null) child.kill();
@@ -145,44 +186,82 @@ async function drive(args: string[]): Promise<void> {
     if (!workload) throw new Error(`unknown workload ${name}`);
     return workload;
   });
+  const repeat = Number(flag(args, 'repeat', '1'));
   const key = (framework: string, workload: Workload, variant: string): string =>
     `${framework} ${workload.name} ${variant}`;
+  // Repeats go round the variants (a, b, c, a, b, c), so that each variant's counts are spread
+  // over the run alike.
   const queue: Case[] = frameworks.flatMap((framework) =>
-    workloads.flatMap((workload) => variants.map((variant) => ({ framework, variant, workload }))),
+    workloads.flatMap((workload) =>
+      Array.from({ length: repeat }, () =>
+        variants.map((variant) => ({ framework, variant, workload })),
+      ).flat(),
+    ),
   );
-  const counted = new Map<string, number>();
+  const counted = new Map<string, Count[]>();
   const started = Date.now();
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const perRequest = await count(next, warmup, requests, keep || undefined);
         const name = key(next.framework, next.workload, next.variant);
-        counted.set(name, perRequest);
-        process.stderr.write(`  ${name}: ${Math.round(perRequest)}\n`);
+        counted.set(name, [...(counted.get(name) ?? []), perRequest]);
+        process.stderr.write(
+          `  ${name}: ${Math.round(perRequest.total)} (steady ${Math.round(perRequest.steady)})\n`,
+        );
       }
     }),
   );
-  const cell = (value: number | undefined, digits: number): string =>
-    value === undefined ? '–' : value.toFixed(digits);
+  const thousands = (values: readonly number[]): string => {
+    const mean = average(values) / 1000;
+    if (values.length === 1) return mean.toFixed(1);
+    return `${mean.toFixed(1)} (${(Math.min(...values) / 1000).toFixed(1)}-${(Math.max(...values) / 1000).toFixed(1)})`;
+  };
   process.stdout.write(
     `Command: \`node --import tsx src/instructions.ts ${args.join(' ')}\` (${Math.round((Date.now() - started) / 1000)} s; ` +
-      `${warmup} requests of warm-up, ${requests} counted, one process per case under callgrind)\n\n` +
-      '| framework | workload | bare instructions/req | incumbent ÷ bare | ours ÷ bare | ours ÷ incumbent |\n' +
-      '|---|---|--:|--:|--:|--:|\n',
+      `${warmup} requests of warm-up, ${requests} counted, one process per count under callgrind)\n\n` +
+      'Thousands of instructions per request, mean (range) of the counts; steady: without the collector and compilers.\n\n' +
+      '| framework | workload | variant | counts | all | steady |\n|---|---|---|--:|--:|--:|\n',
   );
-  const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
-    a === undefined || b === undefined ? undefined : a / b;
   for (const framework of frameworks) {
     for (const workload of workloads) {
-      const bare = counted.get(key(framework, workload, 'bare'));
-      const incumbent = counted.get(key(framework, workload, 'incumbent'));
-      const ours = counted.get(key(framework, workload, 'ours'));
+      for (const variant of new Set(variants)) {
+        const counts = counted.get(key(framework, workload, variant)) ?? [];
+        if (counts.length === 0) continue;
+        process.stdout.write(
+          `| ${framework} | ${workload.title} | ${variant} | ${counts.length} | ` +
+            `${thousands(counts.map(({ total }) => total))} | ${thousands(counts.map(({ steady }) => steady))} |\n`,
+        );
+      }
+    }
+  }
+  process.stdout.write(
+    '\nRatios of the means (steady in brackets):\n\n' +
+      '| framework | workload | incumbent ÷ bare | ours ÷ bare | ours ÷ incumbent |\n|---|---|--:|--:|--:|\n',
+  );
+  const ratio = (framework: string, workload: Workload, a: string, b: string): string => {
+    const over = counted.get(key(framework, workload, a));
+    const under = counted.get(key(framework, workload, b));
+    if (!over || !under) return '–';
+    const of = (counts: readonly Count[], field: keyof Count): number =>
+      average(counts.map((one) => one[field]));
+    return (
+      `${(of(over, 'total') / of(under, 'total')).toFixed(3)} ` +
+      `(${(of(over, 'steady') / of(under, 'steady')).toFixed(3)})`
+    );
+  };
+  for (const framework of frameworks) {
+    for (const workload of workloads) {
       process.stdout.write(
-        `| ${framework} | ${workload.title} | ${cell(bare, 0)} | ${cell(ratio(incumbent, bare), 3)} | ` +
-          `${cell(ratio(ours, bare), 3)} | ${cell(ratio(ours, incumbent), 3)} |\n`,
+        `| ${framework} | ${workload.title} | ${ratio(framework, workload, 'incumbent', 'bare')} | ` +
+          `${ratio(framework, workload, 'ours', 'bare')} | ${ratio(framework, workload, 'ours', 'incumbent')} |\n`,
       );
     }
   }
+}
+
+function average(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
 const args = process.argv.slice(2);
