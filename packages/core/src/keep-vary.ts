@@ -156,7 +156,7 @@ export function keepVary(response: VaryKeepingResponse, names: readonly string[]
   const kept = keptAt(keeping, place);
   if (kept === undefined) {
     setKept(keeping, place, kept, names);
-    wrapWriteHeadOf(keeping);
+    wrapWriteHeadOf(keeping, place === 'own');
   } else if (isNames(kept)) {
     setKept(keeping, place, kept, [...kept, ...names]);
   } else {
@@ -198,7 +198,7 @@ export function keepGrant(
           vary: [...(isNames(kept) ? kept : kept.vary), ...decision.vary],
         },
   );
-  wrapWriteHeadOf(keeping);
+  wrapWriteHeadOf(keeping, place === 'own');
 }
 
 /**
@@ -216,10 +216,17 @@ function isNames(kept: Kept): kept is readonly string[] {
   return Array.isArray(kept);
 }
 
-/** Wraps the `writeHead` the response uses, once (see `keepVary`). */
-function wrapWriteHeadOf(response: KeepingResponse): void {
-  // The usual case: the response inherits the prototype wrapper seen last; nothing to do.
-  if (lastWrapper !== undefined && response.writeHead === lastWrapper) return;
+/**
+ * Wraps the `writeHead` the response uses, once (see `keepVary`). `native`: the response keeps
+ * its state in its own property (it has Node's prototype).
+ */
+function wrapWriteHeadOf(response: KeepingResponse, native: boolean): void {
+  // The usual case: the response inherits the prototype wrapper seen last; nothing to do. One
+  // read tells on Node's own responses. Not on a replaced prototype: there the read missed V8's
+  // inline cache on every NestJS-on-Express response (its map changes before the head, where
+  // Node reads writeHead again), and the own-property test and prototype below cost less
+  // (BENCHMARKS.md, finding 14).
+  if (native && lastWrapper !== undefined && response.writeHead === lastWrapper) return;
   if (Object.hasOwn(response, 'writeHead')) {
     // Something replaced this response's own writeHead before us: wrap that one, here only.
     const own = response.writeHead as unknown as WriteHead;

@@ -47,6 +47,29 @@ describe('keeping Vary without replacing methods on the response', () => {
     expect(calls).toBe(1);
   });
 
+  it('keeps Origin on Express when a middleware before cors replaced the response’s own writeHead', async () => {
+    const app = express5();
+    let calls = 0;
+    // As `on-headers` does, on a response whose prototype Express replaced.
+    app.use((_req, res, next) => {
+      const original = res.writeHead;
+      res.writeHead = function (this: typeof res, ...args: Parameters<typeof original>) {
+        calls++;
+        return original.apply(this, args);
+      } as typeof original;
+      next();
+    });
+    app.use(cors({ origin: APP }));
+    app.get('/', (_req, res) => void res.writeHead(200, { Vary: ROUTE_VARY }).end(ROUTE_BODY));
+    await withServer(app, async (url) => {
+      for (let request = 0; request < 2; request++) {
+        const response = await fetch(url, { headers: { origin: APP } });
+        expect(response.headers.get('vary')).toBe(`${ROUTE_VARY}, Origin`);
+      }
+    });
+    expect(calls).toBe(2);
+  });
+
   it('leaves the Vary of a response that no cors() handled as its route wrote it', async () => {
     // The same process serves CORS responses (which wrap the inherited writeHead) and others.
     const handler = cors({ origin: APP });
