@@ -95,13 +95,9 @@ function setKept(
   }
 }
 
-/** What the response keeps, when its head is written; the slot is asked first. */
+/** What the response keeps, when its head is written. */
 function keptOf(response: KeepingResponse): Kept | undefined {
-  if (response === lastResponse) return lastKept;
-  if (isNative(response)) return response[KEPT];
-  const kept = keptElsewhere.get(response);
-  if (kept !== undefined || !ownPropertiesUsed || !Object.hasOwn(response, KEPT)) return kept;
-  return response[KEPT];
+  return keptAt(response, placeOf(response));
 }
 
 /**
@@ -109,14 +105,14 @@ function keptOf(response: KeepingResponse): Kept | undefined {
  * only responses whose head is still to come.
  */
 function forgetKept(response: KeepingResponse): void {
-  if (response === lastResponse) {
+  const place = placeOf(response);
+  if (place === 'own') {
+    response[KEPT] = undefined;
+  } else if (place === 'last') {
     lastResponse = undefined;
     lastKept = undefined;
-  } else if (
-    isNative(response) ||
-    (!keptElsewhere.delete(response) && ownPropertiesUsed && Object.hasOwn(response, KEPT))
-  ) {
-    response[KEPT] = undefined;
+  } else {
+    keptElsewhere.delete(response);
   }
 }
 
