@@ -95,23 +95,18 @@ function setKept(
   }
 }
 
-/** What the response keeps, when its head is written. */
-function keptOf(response: KeepingResponse): Kept | undefined {
-  return keptAt(response, placeOf(response));
-}
-
 /**
- * Forgets what a response kept, once its head is written: the slot and the WeakMap then hold
- * only responses whose head is still to come.
+ * Forgets what a response kept at `place`, once its head is written: the slot and the WeakMap
+ * then hold only responses whose head is still to come.
  */
-function forgetKept(response: KeepingResponse): void {
-  const place = placeOf(response);
+function forgetKept(response: KeepingResponse, place: Place): void {
   if (place === 'own') {
     response[KEPT] = undefined;
-  } else if (place === 'last') {
+  } else if (place === 'last' && response === lastResponse) {
     lastResponse = undefined;
     lastKept = undefined;
   } else {
+    // Also when another response took the slot while this head was written (it moved here).
     keptElsewhere.delete(response);
   }
 }
@@ -292,7 +287,8 @@ function wrapWriteHead(original: WriteHead): WriteHead {
     const response = this as KeepingResponse;
     // Not asked first whether the head is sent: a response forgets its state at its head, and
     // on Express's responses `headersSent` alone costs V8 an inline-cache miss (finding 14).
-    const kept = keptOf(response);
+    const place = placeOf(response);
+    const kept = keptAt(response, place);
     if (kept === undefined) {
       if (count >= 3) return original.call(this, statusCode, reason, headers);
       return count === 2
@@ -310,7 +306,7 @@ function wrapWriteHead(original: WriteHead): WriteHead {
     }
     // Only once the head is written (Node throws on a bad status, and the error response that
     // follows must keep the names too).
-    forgetKept(response);
+    forgetKept(response, place);
     return written;
   };
   wrappers.add(wrapper);
