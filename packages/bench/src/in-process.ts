@@ -61,6 +61,11 @@ export interface InProcessResult {
   readonly workload: string;
   readonly variant: InProcessVariant;
   readonly nsPerRequest: number[];
+  /**
+   * How many of `nsPerRequest`'s rounds each generation of worker processes measured, in order
+   * (one entry per generation; see `InProcessPlan.generations`).
+   */
+  readonly roundsPerGeneration?: number[];
   /** Why the variant could not run (our adapter not built yet), when it could not. */
   readonly unavailable?: string;
 }
@@ -244,12 +249,14 @@ export async function runInProcessBenchmark(plan: InProcessPlan): Promise<InProc
       for (const result of measured) {
         const key = `${result.workload}\u0000${result.variant}`;
         const earlier = pooled.get(key);
-        pooled.set(
-          key,
-          earlier === undefined
-            ? result
-            : { ...earlier, nsPerRequest: [...earlier.nsPerRequest, ...result.nsPerRequest] },
-        );
+        pooled.set(key, {
+          ...(earlier ?? result),
+          nsPerRequest: [...(earlier?.nsPerRequest ?? []), ...result.nsPerRequest],
+          roundsPerGeneration: [
+            ...(earlier?.roundsPerGeneration ?? []),
+            result.nsPerRequest.length,
+          ],
+        });
       }
     }
     results.push(...pooled.values());

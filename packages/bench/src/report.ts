@@ -1,7 +1,14 @@
 /** Turns the raw samples into the Markdown tables and the target verdicts of BENCHMARKS.md. */
 import type { HttpResult } from './http-bench.js';
 import type { InProcessResult } from './in-process.js';
-import { formatRatio, formatSpread, median, medianInterval, pairedRatios } from './stats.js';
+import {
+  formatRatio,
+  formatSpread,
+  generationMedians,
+  median,
+  medianInterval,
+  pairedRatios,
+} from './stats.js';
 import { WORKLOADS, type InProcessVariant } from './workloads.js';
 
 type Lookup<T> = (framework: string, workload: string, variant: InProcessVariant) => T | undefined;
@@ -55,14 +62,30 @@ export interface Comparison {
   readonly oursRounds: number[];
   readonly oursToIncumbentRounds: number[];
   readonly oursToFloorRounds: number[];
+  /**
+   * In-process with several generations of worker processes: each generation's median of the
+   * per-round ratios (A/A, ours ÷ incumbent, ours ÷ floor). Rounds of one set of processes share
+   * that set's luck (how its JIT and heap settled), so these, not the pooled rounds, show how
+   * far a ratio moves from one set of processes to the next.
+   */
+  readonly controlByGeneration: number[];
+  readonly oursToIncumbentByGeneration: number[];
+  readonly oursToFloorByGeneration: number[];
 }
 
-function compare(values: (variant: InProcessVariant) => number[]): Comparison {
+function compare(
+  values: (variant: InProcessVariant) => number[],
+  roundsPerGeneration: readonly number[] = [],
+): Comparison {
   const bare = values('bare');
   const medianOf = (list: number[]): number => (list.length > 0 ? median(list) : Number.NaN);
   const controlRounds = pairedRatios(values('bare-control'), bare);
   const incumbentRounds = pairedRatios(values('incumbent'), bare);
   const oursRounds = pairedRatios(values('ours'), bare);
+  const oursToIncumbentRounds = pairedRatios(values('ours'), values('incumbent'));
+  const oursToFloorRounds = pairedRatios(values('ours'), values('floor'));
+  const byGeneration = (rounds: readonly number[]): number[] =>
+    roundsPerGeneration.length > 1 ? generationMedians(rounds, roundsPerGeneration) : [];
   return {
     bare: medianOf(bare),
     control: medianOf(values('bare-control')),
@@ -71,13 +94,16 @@ function compare(values: (variant: InProcessVariant) => number[]): Comparison {
     controlRatio: medianOf(controlRounds),
     incumbentRatio: medianOf(incumbentRounds),
     oursRatio: medianOf(oursRounds),
-    oursToIncumbent: medianOf(pairedRatios(values('ours'), values('incumbent'))),
+    oursToIncumbent: medianOf(oursToIncumbentRounds),
     floorRatio: medianOf(pairedRatios(values('floor'), bare)),
-    oursToFloor: medianOf(pairedRatios(values('ours'), values('floor'))),
+    oursToFloor: medianOf(oursToFloorRounds),
     controlRounds,
     oursRounds,
-    oursToIncumbentRounds: pairedRatios(values('ours'), values('incumbent')),
-    oursToFloorRounds: pairedRatios(values('ours'), values('floor')),
+    oursToIncumbentRounds,
+    oursToFloorRounds,
+    controlByGeneration: byGeneration(controlRounds),
+    oursToIncumbentByGeneration: byGeneration(oursToIncumbentRounds),
+    oursToFloorByGeneration: values('floor').length > 0 ? byGeneration(oursToFloorRounds) : [],
   };
 }
 
@@ -116,7 +142,7 @@ export function inProcessComparisons(results: readonly InProcessResult[]): {
     return {
       framework,
       workload,
-      time: compare(values),
+      time: compare(values, find(framework, workload, 'bare')?.roundsPerGeneration),
       oursToOneOrigin: pairedRatios(values('ours'), values('ours-one-origin')),
     };
   });
@@ -143,6 +169,33 @@ export function inProcessTable(results: readonly InProcessResult[]): string {
   for (const { framework, workload, time: t } of inProcessComparisons(results)) {
     lines.push(
       `| ${framework} | ${titleOf(workload)} | ${(t.bare / 1000).toFixed(2)} | ${formatSpread(t.controlRatio, t.controlRounds)} | ${formatRatio(t.incumbentRatio)} | ${formatSpread(t.oursRatio, t.oursRounds)} | ${formatRatio(t.oursToIncumbent)} | ${((t.ours - t.bare) / 1000).toFixed(2)} | ${formatRatio(t.floorRatio)} | ${formatRatio(t.oursToFloor)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * In-process, by generation of worker processes (runs with `--in-process-generations` of 2 or
+ * more): each ratio is the median of the generations' own medians, with the 95% interval of
+ * that median over the generations (their whole range when there are 7 or fewer), and how
+ * many generations put ours at or below the incumbent. Empty for a run of one generation.
+ */
+export function generationTable(results: readonly InProcessResult[]): string {
+  const rows = inProcessComparisons(results).filter(
+    ({ time }) => time.oursToIncumbentByGeneration.length > 1,
+  );
+  if (rows.length === 0) return '';
+  const lines = [
+    '| framework | workload | generations | A/A (interval) | ours ÷ incumbent (interval) | generations with ours ≤ incumbent | ours ÷ floor (interval) |',
+    '|---|---|--:|--:|--:|--:|--:|',
+  ];
+  const spread = (values: readonly number[]): string =>
+    values.length === 0 ? '–' : formatSpread(median(values), values);
+  for (const { framework, workload, time: t } of rows) {
+    const byGeneration = t.oursToIncumbentByGeneration;
+    const atOrBelow = byGeneration.filter((ratio) => ratio <= 1).length;
+    lines.push(
+      `| ${framework} | ${titleOf(workload)} | ${byGeneration.length} | ${spread(t.controlByGeneration)} | ${spread(byGeneration)} | ${atOrBelow} of ${byGeneration.length} | ${spread(t.oursToFloorByGeneration)} |`,
     );
   }
   return lines.join('\n');

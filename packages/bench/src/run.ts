@@ -25,7 +25,13 @@ import {
   type HttpResult,
 } from './http-bench.js';
 import { runInProcessBenchmark, type InProcessPlan, type InProcessResult } from './in-process.js';
-import { dynamicOriginsTable, httpTable, inProcessTable, verdicts } from './report.js';
+import {
+  dynamicOriginsTable,
+  generationTable,
+  httpTable,
+  inProcessTable,
+  verdicts,
+} from './report.js';
 import { WORKLOADS } from './workloads.js';
 
 interface Flags {
@@ -186,6 +192,17 @@ async function main(): Promise<void> {
   if (http.length > 0) out.push('', '### HTTP', '', httpTable(http));
   if (inProcess.length > 0)
     out.push('', '### In-process (per request)', '', inProcessTable(inProcess));
+  const byGeneration = generationTable(inProcess);
+  if (byGeneration !== '') {
+    out.push(
+      '',
+      '### In-process, by generation of worker processes',
+      '',
+      "Each ratio is the median of the generations' own medians, with the 95% interval over the generations (their whole range with 7 or fewer).",
+      '',
+      byGeneration,
+    );
+  }
   const dynamic = dynamicOriginsTable(inProcess);
   if (dynamic !== '') {
     out.push(

@@ -31,6 +31,27 @@ export function medianInterval(values: readonly number[]): [number, number] {
   return [sorted[low] as number, sorted[high] as number];
 }
 
+/**
+ * Each generation's median of per-round values (a generation is one set of fresh worker
+ * processes; `roundsPerGeneration` says how many of the pooled rounds each measured, in order).
+ * Empty when the counts do not add up to the rounds given (nothing to split).
+ */
+export function generationMedians(
+  perRound: readonly number[],
+  roundsPerGeneration: readonly number[],
+): number[] {
+  let total = 0;
+  for (const rounds of roundsPerGeneration) total += rounds;
+  if (total !== perRound.length) return [];
+  const medians: number[] = [];
+  let start = 0;
+  for (const rounds of roundsPerGeneration) {
+    if (rounds > 0) medians.push(median(perRound.slice(start, start + rounds)));
+    start += rounds;
+  }
+  return medians;
+}
+
 /** `1.01 (0.93–1.08)`: a median ratio and the 95% interval of the per-round ratios' median. */
 export function formatSpread(ratio: number, perRound: readonly number[]): string {
   if (perRound.length === 0) return formatRatio(ratio);
