@@ -9,7 +9,13 @@
  *
  *   node --import tsx src/instructions.ts [--frameworks express,nestjs] [--workloads allowed-get]
  *     [--variants bare,incumbent,ours] [--warmup 20000] [--requests 20000] [--parallel 2]
- *     [--repeat 1] [--keep DIR]
+ *     [--repeat 1] [--keep DIR] [--history 0]
+ *
+ * `--history N` first runs N requests of each workload listed before the counted one (in the
+ * order and with the apps of the in-process benchmark's per-variant workers: one app per
+ * policy, kept), so that the count sees the feedback and optimized code that such a process
+ * carries into its later workloads; without it each count starts from a process that has served
+ * only its own workload.
  *
  * `--repeat N` counts each case N times, each in a fresh process (two counts of one case differ
  * by up to about 1 % on Express, mostly in the collector's and compilers' share, which the
@@ -21,11 +27,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { requestCall } from './fake-http.js';
-import { loadFramework, type AppVariant } from './frameworks/index.js';
+import { loadFramework, type AppVariant, type BenchApp } from './frameworks/index.js';
 import { WORKLOADS, checkResponse, type Workload } from './workloads.js';
 
 interface Case {
@@ -44,12 +50,24 @@ async function work(
   workloadName: string,
   warmup: number,
   requests: number,
+  history: number,
 ): Promise<void> {
   const workload = WORKLOADS.find(({ name }) => name === workloadName);
   if (!workload) throw new Error(`unknown workload ${workloadName}`);
   const framework = await loadFramework(frameworkName);
-  const app = await framework.create(variant, workload.policy);
-  const { call, observe } = requestCall(app, workload);
+  const apps = new Map<string, BenchApp>();
+  const appFor = async (policy: Workload['policy']): Promise<BenchApp> => {
+    const app = apps.get(policy) ?? (await framework.create(variant, policy));
+    apps.set(policy, app);
+    return app;
+  };
+  if (history > 0) {
+    for (const earlier of WORKLOADS.slice(0, WORKLOADS.indexOf(workload))) {
+      const { call } = requestCall(await appFor(earlier.policy), earlier);
+      for (let index = 0; index < history; index++) await call();
+    }
+  }
+  const { call, observe } = requestCall(await appFor(workload.policy), workload);
   const observed = await observe();
   const problems = checkResponse(workload, variant, observed.status, observed.headers);
   if (problems.length > 0) throw new Error(`wrong answer: ${problems.join('; ')}`);
@@ -107,6 +125,7 @@ async function count(
   warmup: number,
   requests: number,
   keep: string | undefined,
+  history: number,
 ): Promise<Count> {
   const dir = mkdtempSync(join(tmpdir(), 'cors-instructions-'));
   const child = spawn(
@@ -125,6 +144,7 @@ async function count(
       testCase.workload.name,
       String(warmup),
       String(requests),
+      String(history),
     ],
     { cwd: benchRoot, stdio: ['pipe', 'pipe', 'pipe'] },
   );
@@ -187,6 +207,7 @@ async function drive(args: string[]): Promise<void> {
     return workload;
   });
   const repeat = Number(flag(args, 'repeat', '1'));
+  const history = Number(flag(args, 'history', '0'));
   const key = (framework: string, workload: Workload, variant: string): string =>
     `${framework} ${workload.name} ${variant}`;
   // Repeats go round the variants (a, b, c, a, b, c), so that each variant's counts are spread
@@ -203,7 +224,7 @@ async function drive(args: string[]): Promise<void> {
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const perRequest = await count(next, warmup, requests, keep || undefined);
+        const perRequest = await count(next, warmup, requests, keep || undefined, history);
         const name = key(next.framework, next.workload, next.variant);
         counted.set(name, [...(counted.get(name) ?? []), perRequest]);
         process.stderr.write(
@@ -219,7 +240,7 @@ async function drive(args: string[]): Promise<void> {
   };
   process.stdout.write(
     `Command: \`node --import tsx src/instructions.ts ${args.join(' ')}\` (${Math.round((Date.now() - started) / 1000)} s; ` +
-      `${warmup} requests of warm-up, ${requests} counted, one process per count under callgrind)\n\n` +
+      `${history > 0 ? `${history} requests of each earlier workload, then ` : ''}${warmup} requests of warm-up, ${requests} counted, one process per count under callgrind)\n\n` +
       'Thousands of instructions per request, mean (range) of the counts; steady: without the collector and compilers.\n\n' +
       '| framework | workload | variant | counts | all | steady |\n|---|---|---|--:|--:|--:|\n',
   );
@@ -264,20 +285,25 @@ function average(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-const args = process.argv.slice(2);
-const run =
-  args[0] === '--worker'
-    ? work(
-        args[1] ?? '',
-        (args[2] ?? 'ours') as AppVariant,
-        args[3] ?? '',
-        Number(args[4]),
-        Number(args[5]),
-      )
-    : drive(args);
-run.catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+// Only as the entry module: a stray import (a REPL, a script reading its helpers) must not start
+// minutes of counting beside a CPU-time benchmark.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === here) {
+  const args = process.argv.slice(2);
+  const run =
+    args[0] === '--worker'
+      ? work(
+          args[1] ?? '',
+          (args[2] ?? 'ours') as AppVariant,
+          args[3] ?? '',
+          Number(args[4]),
+          Number(args[5]),
+          Number(args[6] ?? '0'),
+        )
+      : drive(args);
+  run.catch((error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}

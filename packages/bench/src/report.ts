@@ -182,7 +182,8 @@ export function inProcessTable(results: readonly InProcessResult[]): string {
  */
 export function generationTable(results: readonly InProcessResult[]): string {
   const rows = inProcessComparisons(results).filter(
-    ({ time }) => time.oursToIncumbentByGeneration.length > 1,
+    ({ time }) =>
+      time.oursToIncumbentByGeneration.length > 1 && Number.isFinite(time.oursToIncumbent),
   );
   if (rows.length === 0) return '';
   const lines = [
