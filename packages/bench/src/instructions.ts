@@ -9,7 +9,7 @@
  *
  *   node --import tsx src/instructions.ts [--frameworks express,nestjs] [--workloads allowed-get]
  *     [--variants bare,incumbent,ours] [--warmup 20000] [--requests 20000] [--parallel 2]
- *     [--repeat 1] [--keep DIR] [--history 0]
+ *     [--repeat 1] [--keep DIR] [--history 0] [--simulate]
  *
  * `--history N` first runs N requests of each workload listed before the counted one (in the
  * order and with the apps of the in-process benchmark's per-variant workers: one app per
@@ -21,6 +21,11 @@
  * by up to about 1 % on Express, mostly in the collector's and compilers' share, which the
  * `steady` column leaves out). `--keep DIR` keeps each count's callgrind output there, for
  * `callgrind_annotate`.
+ *
+ * `--simulate` also has callgrind simulate the caches and the branch predictor (valgrind's
+ * model, about twice as slow) and reports each case's misses and estimated cycles: where CPU
+ * time and instructions disagree, this shows whether the difference is in cache misses or
+ * mispredicted branches, which instructions leave out.
  *
  * Needs `valgrind` (Debian: `apt-get install -y valgrind`). A case takes 1-4 minutes.
  */
@@ -85,6 +90,8 @@ async function work(
 interface Count {
   /** Everything callgrind counted, divided by the requests. */
   readonly total: number;
+  /** With `--simulate`: valgrind's simulated cache and branch-predictor misses per request. */
+  readonly simulated?: SimulatedMisses;
   /**
    * The same without V8's garbage collector and compilers (named functions only; JIT-compiled
    * code and builtins stay in): when they run, and so how much of them falls in the counted
@@ -101,7 +108,7 @@ const COMPILER = /compiler::|turboshaft|maglev|Maglev|Compil|Parser|Bytecode|Deo
 
 /** Instructions outside the collector and compilers, from `callgrind_annotate`'s listing. */
 function steadyInstructions(file: string): number {
-  const listing = spawnSync('callgrind_annotate', ['--threshold=100', file], {
+  const listing = spawnSync('callgrind_annotate', ['--show=Ir', '--threshold=100', file], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
@@ -119,6 +126,40 @@ function steadyInstructions(file: string): number {
   return steady;
 }
 
+/** Per request, from callgrind's cache and branch simulation (`--simulate`). */
+interface SimulatedMisses {
+  /** First-level misses: instruction fetches, data reads and data writes. */
+  readonly firstLevel: number;
+  /** Last-level misses (the same three), each a trip to memory. */
+  readonly lastLevel: number;
+  /** Mispredicted conditional and indirect branches. */
+  readonly branches: number;
+}
+
+/**
+ * Estimated cycles per request, as KCachegrind estimates them from a simulation: each
+ * instruction 1, each first-level miss or mispredicted branch 10, each last-level miss 100.
+ */
+function estimatedCycles(count: Count): number {
+  const misses = count.simulated;
+  if (misses === undefined) return count.total;
+  return count.total + 10 * (misses.firstLevel + misses.branches) + 100 * misses.lastLevel;
+}
+
+/** The simulated misses per request from a callgrind output's `events:` and `totals:` lines. */
+function simulatedMisses(output: string, requests: number): SimulatedMisses | undefined {
+  const events = /^events: (.+)$/m.exec(output)?.[1]?.trim().split(/\s+/);
+  const totals = /^totals: (.+)$/m.exec(output)?.[1]?.trim().split(/\s+/).map(Number);
+  if (events === undefined || totals === undefined || !events.includes('Bcm')) return undefined;
+  const sum = (names: readonly string[]): number =>
+    names.reduce((all, name) => all + (totals[events.indexOf(name)] ?? 0), 0) / requests;
+  return {
+    firstLevel: sum(['I1mr', 'D1mr', 'D1mw']),
+    lastLevel: sum(['ILmr', 'DLmr', 'DLmw']),
+    branches: sum(['Bcm', 'Bim']),
+  };
+}
+
 /** Driver side of one case: instructions per request. */
 async function count(
   testCase: Case,
@@ -126,6 +167,7 @@ async function count(
   requests: number,
   keep: string | undefined,
   history: number,
+  simulate: boolean,
 ): Promise<Count> {
   const dir = mkdtempSync(join(tmpdir(), 'cors-instructions-'));
   const child = spawn(
@@ -133,6 +175,7 @@ async function count(
     [
       '--tool=callgrind',
       '--instr-atstart=no',
+      ...(simulate ? ['--cache-sim=yes', '--branch-sim=yes'] : []),
       `--callgrind-out-file=${join(dir, 'callgrind.%p')}`,
       process.execPath,
       '--import',
@@ -170,13 +213,18 @@ async function count(
     const code = await exited;
     if (code !== 0) throw new Error(`worker exited with ${String(code)}:\n${errors.slice(-2000)}`);
     const file = join(dir, readdirSync(dir)[0] ?? '');
-    const totals = /^totals: (\d+)/m.exec(readFileSync(file, 'utf8'));
+    const output = readFileSync(file, 'utf8');
+    const totals = /^totals: (\d+)/m.exec(output);
     if (!totals) throw new Error('callgrind wrote no totals');
     if (keep !== undefined) {
       const name = `${testCase.framework}-${testCase.workload.name}-${testCase.variant}`;
       copyFileSync(file, join(keep, `callgrind.${name}.${String(child.pid)}`));
     }
-    return { total: Number(totals[1]) / requests, steady: steadyInstructions(file) / requests };
+    return {
+      total: Number(totals[1]) / requests,
+      steady: steadyInstructions(file) / requests,
+      simulated: simulate ? simulatedMisses(output, requests) : undefined,
+    };
   } finally {
     // A failed step must not leave the worker waiting on its stdin for ever.
     if (child.exitCode === null) child.kill();
@@ -208,6 +256,7 @@ async function drive(args: string[]): Promise<void> {
   });
   const repeat = Number(flag(args, 'repeat', '1'));
   const history = Number(flag(args, 'history', '0'));
+  const simulate = args.includes('--simulate');
   const key = (framework: string, workload: Workload, variant: string): string =>
     `${framework} ${workload.name} ${variant}`;
   // Repeats go round the variants (a, b, c, a, b, c), so that each variant's counts are spread
@@ -224,7 +273,14 @@ async function drive(args: string[]): Promise<void> {
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const perRequest = await count(next, warmup, requests, keep || undefined, history);
+        const perRequest = await count(
+          next,
+          warmup,
+          requests,
+          keep || undefined,
+          history,
+          simulate,
+        );
         const name = key(next.framework, next.workload, next.variant);
         counted.set(name, [...(counted.get(name) ?? []), perRequest]);
         process.stderr.write(
@@ -264,7 +320,7 @@ async function drive(args: string[]): Promise<void> {
     const over = counted.get(key(framework, workload, a));
     const under = counted.get(key(framework, workload, b));
     if (!over || !under) return '–';
-    const of = (counts: readonly Count[], field: keyof Count): number =>
+    const of = (counts: readonly Count[], field: 'total' | 'steady'): number =>
       average(counts.map((one) => one[field]));
     return (
       `${(of(over, 'total') / of(under, 'total')).toFixed(3)} ` +
@@ -278,6 +334,51 @@ async function drive(args: string[]): Promise<void> {
           `${ratio(framework, workload, 'ours', 'bare')} | ${ratio(framework, workload, 'ours', 'incumbent')} |\n`,
       );
     }
+  }
+  if (simulate) {
+    writeSimulated(
+      counted,
+      frameworks.flatMap((framework) =>
+        workloads.flatMap((workload) =>
+          [...new Set(variants)].map((variant) => ({
+            name: key(framework, workload, variant),
+            title: `${framework}, ${workload.name}, ${variant}`,
+          })),
+        ),
+      ),
+    );
+  }
+}
+
+/** With `--simulate`: the simulated misses and estimated cycles of each case, and their ratios. */
+function writeSimulated(
+  counted: ReadonlyMap<string, Count[]>,
+  rows: ReadonlyArray<{ readonly name: string; readonly title: string }>,
+): void {
+  process.stdout.write(
+    "\nSimulated by callgrind (`--cache-sim=yes --branch-sim=yes`; valgrind's model of this " +
+      "machine's caches, one process alone), per request: first-level and last-level cache misses, " +
+      'mispredicted branches, and cycles estimated as KCachegrind does (instructions + 10 × ' +
+      '(first-level misses + mispredictions) + 100 × last-level misses), in thousands; the last ' +
+      "column is the estimate over the incumbent's.\n\n" +
+      '| case | first-level misses | last-level misses | mispredicted branches | estimated kcycles | ÷ incumbent |\n' +
+      '|---|--:|--:|--:|--:|--:|\n',
+  );
+  for (const { name, title } of rows) {
+    const counts = counted.get(name) ?? [];
+    const simulated = counts.flatMap(({ simulated: misses }) => (misses ? [misses] : []));
+    if (simulated.length === 0) continue;
+    const mean = (pick: (misses: SimulatedMisses) => number): string =>
+      average(simulated.map(pick)).toFixed(0);
+    const cycles = average(counts.map(estimatedCycles));
+    const incumbentName = name.replace(/ [^ ]+$/, ' incumbent');
+    const incumbent = counted.get(incumbentName);
+    const ratio =
+      incumbent === undefined ? '–' : (cycles / average(incumbent.map(estimatedCycles))).toFixed(3);
+    process.stdout.write(
+      `| ${title} | ${mean((misses) => misses.firstLevel)} | ${mean((misses) => misses.lastLevel)} | ` +
+        `${mean((misses) => misses.branches)} | ${(cycles / 1000).toFixed(1)} | ${ratio} |\n`,
+    );
   }
 }
 
