@@ -87,7 +87,7 @@ async function work(
 }
 
 /** Instructions per request in one counted process. */
-interface Count {
+export interface Count {
   /** Everything callgrind counted, divided by the requests. */
   readonly total: number;
   /** With `--simulate`: valgrind's simulated cache and branch-predictor misses per request. */
@@ -127,7 +127,7 @@ function steadyInstructions(file: string): number {
 }
 
 /** Per request, from callgrind's cache and branch simulation (`--simulate`). */
-interface SimulatedMisses {
+export interface SimulatedMisses {
   /** First-level misses: instruction fetches, data reads and data writes. */
   readonly firstLevel: number;
   /** Last-level misses (the same three), each a trip to memory. */
@@ -140,14 +140,14 @@ interface SimulatedMisses {
  * Estimated cycles per request, as KCachegrind estimates them from a simulation: each
  * instruction 1, each first-level miss or mispredicted branch 10, each last-level miss 100.
  */
-function estimatedCycles(count: Count): number {
+export function estimatedCycles(count: Count): number {
   const misses = count.simulated;
   if (misses === undefined) return count.total;
   return count.total + 10 * (misses.firstLevel + misses.branches) + 100 * misses.lastLevel;
 }
 
 /** The simulated misses per request from a callgrind output's `events:` and `totals:` lines. */
-function simulatedMisses(output: string, requests: number): SimulatedMisses | undefined {
+export function simulatedMisses(output: string, requests: number): SimulatedMisses | undefined {
   const events = /^events: (.+)$/m.exec(output)?.[1]?.trim().split(/\s+/);
   const totals = /^totals: (.+)$/m.exec(output)?.[1]?.trim().split(/\s+/).map(Number);
   if (events === undefined || totals === undefined || !events.includes('Bcm')) return undefined;
