@@ -342,6 +342,7 @@ async function drive(args: string[]): Promise<void> {
         workloads.flatMap((workload) =>
           [...new Set(variants)].map((variant) => ({
             name: key(framework, workload, variant),
+            incumbent: key(framework, workload, 'incumbent'),
             title: `${framework}, ${workload.name}, ${variant}`,
           })),
         ),
@@ -353,25 +354,28 @@ async function drive(args: string[]): Promise<void> {
 /** With `--simulate`: the simulated misses and estimated cycles of each case, and their ratios. */
 function writeSimulated(
   counted: ReadonlyMap<string, Count[]>,
-  rows: ReadonlyArray<{ readonly name: string; readonly title: string }>,
+  rows: ReadonlyArray<{
+    readonly name: string;
+    readonly incumbent: string;
+    readonly title: string;
+  }>,
 ): void {
   process.stdout.write(
     "\nSimulated by callgrind (`--cache-sim=yes --branch-sim=yes`; valgrind's model of this " +
       "machine's caches, one process alone), per request: first-level and last-level cache misses, " +
       'mispredicted branches, and cycles estimated as KCachegrind does (instructions + 10 × ' +
-      '(first-level misses + mispredictions) + 100 × last-level misses), in thousands; the last ' +
+      '(first-level misses + mispredictions) + 100 × last-level misses, in thousands); the last ' +
       "column is the estimate over the incumbent's.\n\n" +
       '| case | first-level misses | last-level misses | mispredicted branches | estimated kcycles | ÷ incumbent |\n' +
       '|---|--:|--:|--:|--:|--:|\n',
   );
-  for (const { name, title } of rows) {
+  for (const { name, incumbent: incumbentName, title } of rows) {
     const counts = counted.get(name) ?? [];
     const simulated = counts.flatMap(({ simulated: misses }) => (misses ? [misses] : []));
     if (simulated.length === 0) continue;
     const mean = (pick: (misses: SimulatedMisses) => number): string =>
       average(simulated.map(pick)).toFixed(0);
     const cycles = average(counts.map(estimatedCycles));
-    const incumbentName = name.replace(/ [^ ]+$/, ' incumbent');
     const incumbent = counted.get(incumbentName);
     const ratio =
       incumbent === undefined ? '–' : (cycles / average(incumbent.map(estimatedCycles))).toFixed(3);
