@@ -8,6 +8,7 @@
 import { measure } from 'mitata';
 import { requestCall, type Call } from './fake-http.js';
 import { loadFramework, type BenchApp, type Framework } from './frameworks/index.js';
+import { shiftLayout } from './layout-shift.js';
 import {
   WORKLOADS,
   checkResponse,
@@ -122,6 +123,8 @@ function appFor(
 
 async function main(): Promise<void> {
   const [frameworkName = '', hosted = ''] = process.argv.slice(2);
+  // Before the framework is loaded, so that all of its objects and code move (--shift-layout).
+  shiftLayout();
   const framework = await loadFramework(frameworkName);
   const variants = hosted.split(',') as InProcessVariant[];
   const apps = new Map<string, BenchApp>();

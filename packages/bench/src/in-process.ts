@@ -11,6 +11,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { layoutEnvironment } from './layout-shift.js';
 import type { WorkerCommand, WorkerReport } from './in-process-worker.js';
 import { VARIANTS, WORKLOADS, roundOrder, type InProcessVariant } from './workloads.js';
 
@@ -53,6 +54,13 @@ export interface InProcessPlan {
    * shared out among the generations, so a run takes about as long.
    */
   readonly generations: number;
+  /**
+   * Each worker process starts with its stack, heap and compiled code moved by random amounts
+   * (`--shift-layout`). Without it, a variant's process lays these out the same way in every
+   * generation (its arguments, the order of its allocations and compilations do not change), so
+   * an alignment that happens to suit one variant's hot code is never averaged out.
+   */
+  readonly shiftLayout: boolean;
 }
 
 /** One variant of one framework on one workload: mean ns per request, one value per round. */
@@ -92,8 +100,11 @@ class Worker {
     framework: string,
     readonly variants: readonly InProcessVariant[],
     cpu: string | undefined,
+    shiftLayout: boolean,
   ) {
     const execArgv = ['--import', 'tsx'];
+    // The environment sits at the top of the initial stack: its size moves every frame below.
+    const env = shiftLayout ? { ...process.env, ...layoutEnvironment() } : process.env;
     this.child = fork(
       fileURLToPath(new URL('./in-process-worker.ts', import.meta.url)),
       [framework, variants.join(',')],
@@ -104,6 +115,7 @@ class Worker {
           ? { execArgv }
           : { execPath: 'taskset', execArgv: ['-c', cpu, process.execPath, ...execArgv] }),
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env,
       },
     );
     this.child.on('message', (report: WorkerReport) => this.waiting.shift()?.(report));
@@ -140,8 +152,8 @@ async function measureFramework(
 ): Promise<void> {
   const workers =
     plan.layout === 'shared'
-      ? [new Worker(framework, ALL_VARIANTS, plan.cpu)]
-      : ALL_VARIANTS.map((variant) => new Worker(framework, [variant], plan.cpu));
+      ? [new Worker(framework, ALL_VARIANTS, plan.cpu, plan.shiftLayout)]
+      : ALL_VARIANTS.map((variant) => new Worker(framework, [variant], plan.cpu, plan.shiftLayout));
   try {
     await Promise.all(workers.map((worker) => worker.next()));
     const workloads = WORKLOADS.filter(({ name }) => plan.workloads.includes(name));

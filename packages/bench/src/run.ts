@@ -10,7 +10,8 @@
  * --in-process-layout per-variant|shared (one process per variant, the default, or one for all),
  * --in-process-pin no (do not pin the in-process workers to the last CPU),
  * --in-process-generations N (measure each framework N times with fresh worker processes and
- * pool the rounds; 3 by default, 1 with --quick).
+ * pool the rounds; 3 by default, 1 with --quick),
+ * --shift-layout yes (start each in-process worker with its stack, heap and code moved at random).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -81,6 +82,13 @@ function numberFlag(flags: Flags, name: string, fallback: number): number {
   return number;
 }
 
+function yesNoFlag(flags: Flags, name: string, fallback: boolean): boolean {
+  const value = flags.values.get(name);
+  if (value === undefined) return fallback;
+  if (value !== 'yes' && value !== 'no') throw new Error(`--${name} takes yes or no`);
+  return value === 'yes';
+}
+
 function generationsFlag(flags: Flags): number {
   const generations = numberFlag(flags, 'in-process-generations', flags.quick ? 1 : 3);
   if (!Number.isInteger(generations)) {
@@ -148,6 +156,7 @@ async function main(): Promise<void> {
     secondsPerWorkload: numberFlag(flags, 'in-process-seconds', flags.quick ? 0.3 : 10),
     warmupMs: flags.quick ? 30 : 400,
     generations: generationsFlag(flags),
+    shiftLayout: yesNoFlag(flags, 'shift-layout', false),
   };
 
   const started = process.hrtime.bigint();
@@ -184,7 +193,7 @@ async function main(): Promise<void> {
     `Machine at end: ${machine()}`,
     '',
     `HTTP: ${httpPlan.rounds} interleaved rounds of ${httpPlan.durationSeconds} s windows, autocannon with ${httpPlan.connections} connections in the parent process, each server in its own process; medians.`,
-    `In-process: ${inProcessPlan.layout === 'shared' ? 'all variants of a framework in one process' : 'each variant in its own process'}; bare, incumbent, ours, A/A (with the floor on the allowed GET, and ours with 1 origin on the 10,000-origin workload) interleaved in rounds (at least ${inProcessPlan.rounds}, for ${inProcessPlan.secondsPerWorkload} s per workload), each one sample of about ${inProcessPlan.sampleMs} ms (CPU time) per variant, after a warm-up; ${inProcessPlan.generations} generation(s) of fresh worker processes per framework, rounds pooled; medians of the per-round ratios with their 95% intervals.`,
+    `In-process: ${inProcessPlan.layout === 'shared' ? 'all variants of a framework in one process' : 'each variant in its own process'}; bare, incumbent, ours, A/A (with the floor on the allowed GET, and ours with 1 origin on the 10,000-origin workload) interleaved in rounds (at least ${inProcessPlan.rounds}, for ${inProcessPlan.secondsPerWorkload} s per workload), each one sample of about ${inProcessPlan.sampleMs} ms (CPU time) per variant, after a warm-up; ${inProcessPlan.generations} generation(s) of fresh worker processes per framework${inProcessPlan.shiftLayout ? ', each started with its stack, heap and code moved at random' : ''}, rounds pooled; medians of the per-round ratios with their 95% intervals.`,
     ...(unavailable.length > 0
       ? ['', `Not measured: ${[...new Set(unavailable)].join('; ')}`]
       : []),
