@@ -2,10 +2,11 @@
  * `--shift-layout`: each in-process worker starts with its memory laid out differently. A
  * process that runs the same code with the same arguments allocates and compiles in the same
  * order every time, so where its stack frames, objects and machine code fall relative to
- * cache lines, pages and each other is nearly the same in every generation. Such alignments move
- * a run by a few percent on real CPUs, and a variant that happens to get a bad one keeps it.
- * Moving the stack, the heap and the code by random amounts turns that bias into noise that
- * generations average out.
+ * cache lines, pages and each other is nearly the same in every generation. Such alignments can
+ * move a run by a few percent on real CPUs, and a variant that happens to get a bad one keeps
+ * it. Moving the stack, the heap and the code by random amounts turns that bias into noise that
+ * generations average out. Opt-in: on NestJS on Express it changed nothing measurable
+ * (BENCHMARKS.md, run 17).
  */
 
 import { randomInt } from 'node:crypto';

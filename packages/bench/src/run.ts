@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     warmupSeconds: flags.quick ? 0.05 : 0.3,
     connections: numberFlag(flags, 'connections', 10),
     // Opt-in: on a shared machine a pinned process cannot move away from a busy CPU.
-    pin: flags.values.get('pin') === 'yes' && cpus().length >= 2,
+    pin: yesNoFlag(flags, 'pin', false) && cpus().length >= 2,
     serverNodeArgs: (flags.values.get('server-node-args') ?? '').split(' ').filter(Boolean),
   };
   const inProcessPlan: InProcessPlan = {
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     workloads,
     rounds,
     layout: inProcessLayout(flags),
-    cpu: flags.values.get('in-process-pin') === 'no' ? undefined : inProcessCpu(),
+    cpu: yesNoFlag(flags, 'in-process-pin', true) ? inProcessCpu() : undefined,
     sampleMs: numberFlag(flags, 'sample-ms', flags.quick ? 3 : 5),
     secondsPerWorkload: numberFlag(flags, 'in-process-seconds', flags.quick ? 0.3 : 10),
     warmupMs: flags.quick ? 30 : 400,
