@@ -35,8 +35,8 @@ export interface Framework {
   readonly adapter: string;
   /**
    * Whether `experiments/<adapter>-floor.js` exists: a module with the adapter's `cors` export
-   * that sets the allowed GET's four headers with no decision (the `floor` variant). Not for
-   * NestJS, whose adapter is a module, not a function.
+   * that sets the allowed GET's four headers with no decision (the `floor` variant), exporting
+   * what the adapter exports (`cors`, `withCors`, or NestJS's `CorsModule`).
    */
   readonly hasFloor?: boolean;
   create(variant: AppVariant, policy: PolicyName): Promise<BenchApp>;

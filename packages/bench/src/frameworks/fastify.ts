@@ -14,6 +14,7 @@ export const fastifyFramework: Framework = {
   name: 'fastify',
   incumbent: '@fastify/cors',
   adapter: '@cors/fastify',
+  hasFloor: true,
   async create(variant, policy) {
     let listener: RequestListener | undefined;
     const app = Fastify({
@@ -31,8 +32,8 @@ export const fastifyFramework: Framework = {
         maxAge: SHARED_OPTIONS.maxAge,
       });
     }
-    if (variant === 'ours') {
-      const { cors } = await importAdapter('@cors/fastify', () => import('@cors/fastify'));
+    if (variant === 'ours' || variant === 'floor') {
+      const { cors } = await importAdapter('@cors/fastify', () => import('@cors/fastify'), variant);
       await app.register(cors, ourOptions(policy));
     }
     app.all('/', async () => ROUTE_BODY);

@@ -17,12 +17,13 @@ export const fetchFramework: Framework = {
   name: 'fetch',
   incumbent: '(hand-written)',
   adapter: '@cors/fetch',
+  hasFloor: true,
   async create(variant, policy) {
     if (variant === 'incumbent') throw new Error('no incumbent package for Fetch-API handlers');
     const handler = (): Response => new Response(ROUTE_BODY);
     let fetch: (request: Request) => Response | Promise<Response> = handler;
-    if (variant === 'ours') {
-      const { withCors } = await importAdapter('@cors/fetch', () => import('@cors/fetch'));
+    if (variant === 'ours' || variant === 'floor') {
+      const { withCors } = await importAdapter('@cors/fetch', () => import('@cors/fetch'), variant);
       fetch = withCors(handler, ourOptions(policy));
     }
     const served: BenchApp = {

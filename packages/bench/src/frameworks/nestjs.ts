@@ -61,10 +61,15 @@ function nestFramework(name: 'nestjs' | 'nestjs-fastify', platform: Platform): F
     name,
     incumbent: 'app.enableCors',
     adapter: '@cors/nestjs',
+    hasFloor: true,
     async create(variant, policy) {
       const imports: DynamicModule[] = [];
-      if (variant === 'ours') {
-        const { CorsModule } = await importAdapter('@cors/nestjs', () => import('@cors/nestjs'));
+      if (variant === 'ours' || variant === 'floor') {
+        const { CorsModule } = await importAdapter(
+          '@cors/nestjs',
+          () => import('@cors/nestjs'),
+          variant,
+        );
         imports.push(CorsModule.forRoot(ourOptions(policy)) as DynamicModule);
       }
       const app = await platform.create(appModule(imports));
