@@ -14,10 +14,10 @@ function expressHook(request, response, next) {
 }
 
 function fastifyHook(request, reply, next) {
-  reply.header('Access-Control-Allow-Origin', request.headers.origin);
-  reply.header('Access-Control-Allow-Credentials', 'true');
-  reply.header('Access-Control-Expose-Headers', 'x-request-id');
-  reply.header('Vary', 'Origin');
+  reply.header('access-control-allow-origin', request.headers.origin);
+  reply.header('access-control-allow-credentials', 'true');
+  reply.header('access-control-expose-headers', 'x-request-id');
+  reply.header('vary', 'Origin');
   next();
 }
 
