@@ -3,14 +3,17 @@
 // under lowercase names as @cors/fastify gives them (Fastify then has nothing to convert).
 // Not encapsulated (Fastify's `skip-override`, what fastify-plugin sets), so the hook applies to
 // the app's routes, as the real plugins' does.
+/** The hook itself, also what `nestjs-floor.js` installs on @nestjs/platform-fastify. */
+export function setFloorHeaders(request, reply, next) {
+  reply.header('access-control-allow-origin', request.headers.origin);
+  reply.header('access-control-allow-credentials', 'true');
+  reply.header('access-control-expose-headers', 'x-request-id');
+  reply.header('vary', 'Origin');
+  next();
+}
+
 function floorPlugin(fastify, _options, done) {
-  fastify.addHook('onRequest', function onRequest(request, reply, next) {
-    reply.header('access-control-allow-origin', request.headers.origin);
-    reply.header('access-control-allow-credentials', 'true');
-    reply.header('access-control-expose-headers', 'x-request-id');
-    reply.header('vary', 'Origin');
-    next();
-  });
+  fastify.addHook('onRequest', setFloorHeaders);
   done();
 }
 floorPlugin[Symbol.for('skip-override')] = true;
