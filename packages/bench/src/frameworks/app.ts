@@ -34,9 +34,9 @@ export interface Framework {
   /** The package holding our adapter (its built `dist` is what runs). */
   readonly adapter: string;
   /**
-   * Whether `experiments/<adapter>-floor.js` exists: a module with the adapter's `cors` export
-   * that sets the allowed GET's four headers with no decision (the `floor` variant), exporting
-   * what the adapter exports (`cors`, `withCors`, or NestJS's `CorsModule`).
+   * Whether `experiments/<adapter>-floor.js` exists: a module with the adapter's entry point
+   * (`cors`, `withCors`, or NestJS's `CorsModule`) that sets the allowed GET's four headers with
+   * no decision (the `floor` variant).
    */
   readonly hasFloor?: boolean;
   create(variant: AppVariant, policy: PolicyName): Promise<BenchApp>;
